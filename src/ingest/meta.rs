@@ -1,0 +1,441 @@
+//! Author and party cell from an essay's header ("Họ và tên: …", "Chi bộ: …").
+//!
+//! Labels are matched ignoring case, diacritics, punctuation and spacing, and
+//! must be the whole text before the colon, so "Cấp bậc, chức vụ:" is not
+//! mistaken for a unit. Values are trimmed of dot leaders and put in NFC.
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+/// Non-empty lines at the top of an essay that count as its header.
+const HEADER_LINES: usize = 40;
+/// Non-empty lines at the end searched for a signature block.
+const SIGNATURE_LINES: usize = 12;
+/// Longer values are sentences, not header fields.
+const MAX_VALUE_CHARS: usize = 200;
+const MAX_NAME_CHARS: usize = 60;
+
+const AUTHOR_LABELS: &[&str] = &[
+    "ho va ten",
+    "ho ten",
+    "ho va ten dang vien",
+    "ho ten dang vien",
+    "ten dang vien",
+    "dang vien",
+    "nguoi viet",
+    "nguoi viet thu hoach",
+    "ho va ten nguoi viet",
+];
+
+/// Unit labels, best first; the rank decides between several found lines.
+const UNIT_LABELS: &[(&str, u8)] = &[
+    ("chi bo", 0),
+    ("sinh hoat tai chi bo", 0),
+    ("don vi", 1),
+    ("don vi cong tac", 1),
+    ("chuc vu don vi cong tac", 1),
+    ("noi cong tac", 1),
+    ("co quan don vi", 1),
+    ("dang bo", 3),
+];
+/// Rank of an upper-case header line "CHI BỘ …" (between units and "Đảng bộ:").
+const HEADER_CELL_RANK: u8 = 2;
+
+/// Who wrote an essay and in which unit, as found in its header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// The writer's name ("Họ và tên: …"), NFC.
+    pub author: Option<String>,
+    /// The party cell or unit ("Chi bộ: …", else "Đơn vị: …" …), NFC.
+    pub unit: Option<String>,
+}
+
+/// Finds the author and unit in the header area of an essay's text.
+pub fn extract_metadata(text: &str) -> Metadata {
+    let mut author = None;
+    let mut unit: Option<(u8, String)> = None;
+    let mut offer_unit = |rank: u8, value: String| {
+        if unit.as_ref().is_none_or(|(best, _)| rank < *best) {
+            unit = Some((rank, value));
+        }
+    };
+    for line in non_empty_lines(text).take(HEADER_LINES) {
+        for (label, value) in fields(line) {
+            if author.is_none() && AUTHOR_LABELS.contains(&label.as_str()) {
+                author = clean_author(value);
+            } else if let Some(&(_, rank)) = UNIT_LABELS.iter().find(|(l, _)| *l == label) {
+                if let Some(v) = clean_value(value) {
+                    offer_unit(rank, v);
+                }
+            }
+        }
+        if let Some(cell) = header_cell(line) {
+            offer_unit(HEADER_CELL_RANK, cell);
+        }
+    }
+    Metadata {
+        author: author.or_else(|| signature_name(text)),
+        unit: unit.map(|(_, v)| v),
+    }
+}
+
+fn non_empty_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+/// The `label: value` fields of a line, labels folded. Several fields may
+/// share a line when separated by a tab or a run of spaces
+/// ("Họ và tên: A      Chi bộ: B").
+fn fields(line: &str) -> Vec<(String, &str)> {
+    let Some((mut label, mut value_at)) = label_of(line) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let base = value_at;
+    for (start, chunk) in chunks(&line[base..]) {
+        let at = base + start;
+        let has_value = line[value_at..at].chars().any(char::is_alphanumeric);
+        if let (true, Some((next, next_at))) = (has_value, label_of(chunk)) {
+            out.push((std::mem::replace(&mut label, next), &line[value_at..at]));
+            value_at = at + next_at;
+        }
+    }
+    out.push((label, &line[value_at..]));
+    out
+}
+
+/// Pieces of a line split at tabs and runs of 2+ spaces, with byte offsets.
+fn chunks(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut gap_from: Option<usize> = None;
+    let mut spaces = 0;
+    for (i, c) in line.char_indices() {
+        let is_gap = c == '\t' || c == ' ' || c == '\u{a0}';
+        if is_gap {
+            gap_from.get_or_insert(i);
+            spaces += if c == '\t' { 2 } else { 1 };
+            continue;
+        }
+        if let Some(g) = gap_from.take() {
+            if spaces >= 2 {
+                out.push((start, &line[start..g]));
+                start = i;
+            }
+        }
+        spaces = 0;
+    }
+    out.push((start, &line[start..]));
+    out
+}
+
+/// If `chunk` starts with a label-like text and a colon, the folded label
+/// and where the value begins.
+fn label_of(chunk: &str) -> Option<(String, usize)> {
+    let colon = chunk.find([':', '：'])?;
+    // Drop list markers: "1. Họ và tên:", "- Chi bộ:".
+    let raw = chunk[..colon].trim_start_matches(|c: char| {
+        c.is_ascii_digit()
+            || c.is_whitespace()
+            || matches!(c, '.' | ')' | '-' | '+' | '*' | '•' | '–')
+    });
+    if raw.chars().count() > 40 || raw.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let label = fold(raw);
+    let words = label.split(' ').count();
+    if label.is_empty() || words > 6 {
+        return None;
+    }
+    let colon_len = chunk[colon..].chars().next().map_or(1, char::len_utf8);
+    Some((label, colon + colon_len))
+}
+
+/// Lower case, no diacritics, đ → d, punctuation → space, spaces collapsed.
+fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd().flat_map(char::to_lowercase) {
+        let c = if c == 'đ' { 'd' } else { c };
+        if ('\u{300}'..='\u{36f}').contains(&c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
+}
+
+/// Trims spaces, dot leaders, ellipses and underscores; None when nothing
+/// with a letter or digit is left (placeholders like "……").
+fn clean_value(value: &str) -> Option<String> {
+    let junk = |c: char| c.is_whitespace() || matches!(c, '.' | '…' | '_' | ',' | ';' | ':' | '-');
+    let value = value.trim_matches(junk);
+    if value.is_empty()
+        || value.chars().count() > MAX_VALUE_CHARS
+        || !value.chars().any(char::is_alphanumeric)
+    {
+        return None;
+    }
+    let collapsed = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(collapsed.nfc().collect())
+}
+
+/// A name value, without an "Đồng chí"/"Đ/c" prefix; names have no digits.
+fn clean_author(value: &str) -> Option<String> {
+    let name = clean_value(value)?;
+    let name = strip_honorific(&name);
+    let plausible = name.chars().count() <= MAX_NAME_CHARS
+        && name.chars().any(char::is_alphabetic)
+        && !name.chars().any(|c| c.is_ascii_digit());
+    plausible.then(|| name.to_string())
+}
+
+fn strip_honorific(name: &str) -> &str {
+    for prefix in ["đồng chí ", "đ/c ", "đ/c: ", "đ/c. "] {
+        let n = prefix.chars().count();
+        let head: String = name.chars().take(n).collect();
+        if head.to_lowercase() == prefix {
+            return name[head.len()..].trim_start();
+        }
+    }
+    name
+}
+
+/// "CHI BỘ TRƯỜNG THCS YÊN THẠCH" → "TRƯỜNG THCS YÊN THẠCH" (as written).
+fn header_cell(line: &str) -> Option<String> {
+    if line.contains([':', '：']) || line.chars().any(char::is_lowercase) {
+        return None;
+    }
+    let mut words = line.split_whitespace();
+    let first_two: String = words.by_ref().take(2).collect::<Vec<_>>().join(" ");
+    if fold(&first_two) != "chi bo" {
+        return None;
+    }
+    clean_value(&words.collect::<Vec<_>>().join(" "))
+}
+
+/// The name under a closing "Người viết thu hoạch" line, if it looks like one.
+fn signature_name(text: &str) -> Option<String> {
+    let lines: Vec<&str> = non_empty_lines(text).collect();
+    let tail = &lines[lines.len().saturating_sub(SIGNATURE_LINES)..];
+    let at = tail.iter().rposition(|l| {
+        matches!(
+            fold(l).as_str(),
+            "nguoi viet" | "nguoi viet thu hoach" | "nguoi thu hoach" | "nguoi viet bai thu hoach"
+        )
+    })?;
+    tail[at + 1..]
+        .iter()
+        .find(|l| !(l.starts_with('(') && l.ends_with(')')))
+        .filter(|l| looks_like_name(l))
+        .and_then(|l| clean_author(l))
+}
+
+/// 2–7 capitalized words without digits or sentence punctuation.
+fn looks_like_name(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (2..=7).contains(&words.len())
+        && line.chars().count() <= MAX_NAME_CHARS
+        && !line
+            .chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, ',' | ':' | ';' | '!' | '?'))
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn meta(text: &str) -> Metadata {
+        extract_metadata(text)
+    }
+
+    fn some(s: &str) -> Option<String> {
+        Some(s.to_string())
+    }
+
+    #[test]
+    fn common_labels() {
+        let m = meta("BÀI THU HOẠCH\n\nHọ và tên: Lê Thị Thanh Huyền\nChi bộ: Trường THCS Yên Thạch\n\nNội dung");
+        assert_eq!(m.author, some("Lê Thị Thanh Huyền"));
+        assert_eq!(m.unit, some("Trường THCS Yên Thạch"));
+
+        for line in [
+            "Họ tên: Nguyễn Văn A",
+            "HỌ VÀ TÊN : Nguyễn Văn A.",
+            "ho va ten: Nguyễn Văn A…",
+            "Người viết: Nguyễn Văn A",
+            "Đảng viên: Đồng chí Nguyễn Văn A",
+            "Tên đảng viên: Đ/c Nguyễn Văn A",
+            "- Họ  và  tên:.......Nguyễn   Văn A.......",
+            "Họ và tên：Nguyễn Văn A",
+            "1. Họ và tên: Nguyễn Văn A",
+        ] {
+            assert_eq!(meta(line).author, some("Nguyễn Văn A"), "{line}");
+        }
+    }
+
+    #[test]
+    fn unit_labels_and_preference() {
+        for (text, want) in [
+            ("Đơn vị: Trạm Y tế xã", "Trạm Y tế xã"),
+            ("Đơn vị công tác: Phòng Tài chính", "Phòng Tài chính"),
+            (
+                "Chức vụ, đơn vị công tác: Giáo viên, Trường X",
+                "Giáo viên, Trường X",
+            ),
+            ("Nơi công tác: Công an xã", "Công an xã"),
+            ("Đảng bộ: Xã Yên Thạch", "Xã Yên Thạch"),
+            (
+                "Đơn vị: Trạm Y tế\nChi bộ: Y tế - Văn hóa",
+                "Y tế - Văn hóa",
+            ),
+            ("Đảng bộ: Xã X\nĐơn vị: Trường Y", "Trường Y"),
+            (
+                "ĐẢNG BỘ XÃ X\nCHI BỘ TRƯỜNG THCS YÊN THẠCH\nĐảng bộ: Xã X",
+                "TRƯỜNG THCS YÊN THẠCH",
+            ),
+            (
+                "CHI BỘ KHỐI 3\nĐơn vị: Khối 3, phường Y",
+                "Khối 3, phường Y",
+            ),
+        ] {
+            assert_eq!(meta(text).unit, some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alike_labels_are_not_units() {
+        let m =
+            meta("Cấp bậc, chức vụ: Thiếu úy\nChức vụ: Bí thư Chi bộ\nNgày vào Đảng: 19/5/2009");
+        assert_eq!(m, Metadata::default());
+        // A sentence that starts like a header line is not one.
+        let m = meta("Chi bộ và Công an phường đã tham mưu: xây dựng 18 tổ tự quản.");
+        assert_eq!(m.unit, None);
+    }
+
+    #[test]
+    fn author_with_digits_is_not_a_name() {
+        assert_eq!(
+            meta("Đảng viên: 27 đồng chí\nHọ và tên: Lê Văn C").author,
+            some("Lê Văn C")
+        );
+    }
+
+    #[test]
+    fn placeholders_are_none() {
+        let m = meta("Họ và tên: ……………\nChi bộ: ...........\nĐơn vị:");
+        assert_eq!(m, Metadata::default());
+        assert_eq!(meta("Họ và tên: ____").author, None);
+    }
+
+    #[test]
+    fn diacritics_and_nfd_insensitive() {
+        let nfd: String = "Họ và tên: Nguyễn Thị Hoà\nChi bộ: Khối Nội"
+            .nfd()
+            .collect();
+        let m = meta(&nfd);
+        assert_eq!(m.author, some("Nguyễn Thị Hoà"));
+        assert_eq!(m.unit, some("Khối Nội"));
+        assert_eq!(
+            meta("Ho va ten: Nguyen Van A\nChi bo: Khoi 3").unit,
+            some("Khoi 3")
+        );
+    }
+
+    #[test]
+    fn several_fields_on_one_line() {
+        let m = meta(
+            "Họ và tên: Trần Văn B\t\tChi bộ: Xóm 5\nĐơn vị:   Công ty X    Chức vụ: Tổ trưởng",
+        );
+        assert_eq!(m.author, some("Trần Văn B"));
+        assert_eq!(m.unit, some("Xóm 5"));
+        let m = meta("Họ và tên:\tNguyễn Văn C");
+        assert_eq!(m.author, some("Nguyễn Văn C"));
+        let m = meta("Đơn vị:   Công ty X    Chức vụ: Tổ trưởng");
+        assert_eq!(m.unit, some("Công ty X"));
+    }
+
+    #[test]
+    fn header_only_in_first_lines() {
+        let body = "Nội dung.\n".repeat(50);
+        assert_eq!(meta(&format!("{body}Chi bộ: Xóm 5")).unit, None);
+    }
+
+    #[test]
+    fn signature_fallback() {
+        let text = "Bài thu hoạch\nNội dung.\n\nNgười viết thu hoạch\n(Ký, ghi rõ họ tên)\nPhạm Văn Toàn\n";
+        assert_eq!(meta(text).author, some("Phạm Văn Toàn"));
+        let text = "Nội dung.\nNgười viết thu hoạch\nTôi xin cam kết thực hiện tốt.";
+        assert_eq!(meta(text).author, None);
+    }
+
+    #[test]
+    fn fold_is_label_key() {
+        assert_eq!(
+            fold("  Chức vụ, đơn vị công tác  "),
+            "chuc vu don vi cong tac"
+        );
+        assert_eq!(fold("ĐẢNG BỘ"), "dang bo");
+        assert_eq!(fold("- Họ và tên ....."), "ho va ten");
+    }
+
+    /// Parses one line of labels.csv (quoted fields, "" escapes).
+    fn csv_fields(line: &str) -> Vec<String> {
+        let mut fields = vec![String::new()];
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    chars.next();
+                    fields.last_mut().unwrap().push('"');
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => fields.push(String::new()),
+                _ => fields.last_mut().unwrap().push(c),
+            }
+        }
+        fields
+    }
+
+    /// The 24 labeled dev essays: every author exact, at least 22 units.
+    #[test]
+    fn dev_essays_match_labels() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dev");
+        let labels = std::fs::read_to_string(dir.join("labels.csv")).unwrap();
+        let mut lines = labels.lines();
+        let header = csv_fields(lines.next().unwrap());
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let (file, author, unit) = (col("file"), col("author"), col("unit"));
+        let (mut essays, mut units_ok) = (0, 0);
+        for line in lines.filter(|l| !l.trim().is_empty()) {
+            let row = csv_fields(line);
+            let text = std::fs::read_to_string(dir.join(&row[file])).unwrap();
+            let m = extract_metadata(&text);
+            assert_eq!(
+                m.author.as_deref(),
+                Some(row[author].as_str()),
+                "{}",
+                row[file]
+            );
+            if m.unit.as_deref() == Some(row[unit].as_str()) {
+                units_ok += 1;
+            } else {
+                eprintln!("{}: unit {:?} != {:?}", row[file], m.unit, row[unit]);
+            }
+            essays += 1;
+        }
+        assert_eq!(essays, 24);
+        assert!(units_ok >= 22, "units matched: {units_ok}/24");
+        eprintln!("dev essays: 24/24 authors, {units_ok}/24 units");
+    }
+}

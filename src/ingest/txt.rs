@@ -1,0 +1,221 @@
+//! Plain-text submissions: UTF-8 (BOM optional) or UTF-16 with a BOM.
+
+use super::{IngestError, RawDocument, SourceFormat};
+
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+const UTF16LE_BOM: &[u8] = &[0xFF, 0xFE];
+const UTF16BE_BOM: &[u8] = &[0xFE, 0xFF];
+
+/// Decodes a .txt file, unifies line endings and rejects binary or empty input.
+pub(super) fn decode(bytes: &[u8]) -> Result<RawDocument, IngestError> {
+    let mut notes = Vec::new();
+    let text = if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
+        decode_utf8(rest, UTF8_BOM.len())?
+    } else if let Some(rest) = bytes.strip_prefix(UTF16LE_BOM) {
+        notes.push("Tệp mã hóa UTF-16 LE".to_string());
+        decode_utf16(rest, u16::from_le_bytes)?
+    } else if let Some(rest) = bytes.strip_prefix(UTF16BE_BOM) {
+        notes.push("Tệp mã hóa UTF-16 BE".to_string());
+        decode_utf16(rest, u16::from_be_bytes)?
+    } else {
+        decode_utf8(bytes, 0)?
+    };
+    check_not_binary(&text)?;
+    let text = unify_newlines(text);
+    if text.trim().is_empty() {
+        return Err(IngestError::Empty);
+    }
+    Ok(RawDocument {
+        format: SourceFormat::Txt,
+        text,
+        notes,
+    })
+}
+
+/// UTF-8 without its BOM; `base` is where `bytes` starts in the file.
+fn decode_utf8(bytes: &[u8], base: usize) -> Result<String, IngestError> {
+    // A NUL says "binary" more usefully than "invalid UTF-8" would.
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(nul_error(base + pos));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => Err(IngestError::NotUnicode {
+            offset: base + e.valid_up_to(),
+        }),
+    }
+}
+
+/// UTF-16 after a 2-byte BOM; unpaired surrogates and an odd trailing byte are errors.
+pub(super) fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, IngestError> {
+    const BASE: usize = 2;
+    let pairs = bytes.chunks_exact(2);
+    if !pairs.remainder().is_empty() {
+        return Err(IngestError::NotUnicode {
+            offset: BASE + bytes.len() - 1,
+        });
+    }
+    let units = pairs.map(|p| unit([p[0], p[1]]));
+    let mut text = String::with_capacity(bytes.len());
+    let mut offset = BASE;
+    for ch in char::decode_utf16(units) {
+        let ch = ch.map_err(|_| IngestError::NotUnicode { offset })?;
+        offset += ch.len_utf16() * 2;
+        text.push(ch);
+    }
+    Ok(text)
+}
+
+fn nul_error(offset: usize) -> IngestError {
+    IngestError::Binary(format!("byte NUL ở vị trí {offset}"))
+}
+
+/// Rejects text with NUL characters or a high share of control characters
+/// (more than 2 % of characters, and at least 4 of them).
+fn check_not_binary(text: &str) -> Result<(), IngestError> {
+    if let Some(pos) = text.find('\0') {
+        return Err(nul_error(pos));
+    }
+    let total = text.chars().count();
+    let controls = text.chars().filter(|&c| is_odd_control(c)).count();
+    if controls >= 4 && controls * 50 > total {
+        return Err(IngestError::Binary(format!(
+            "{controls} ký tự điều khiển trong {total} ký tự"
+        )));
+    }
+    Ok(())
+}
+
+/// Control characters that do not belong in a text file (tab, newlines and
+/// form feed are fine).
+fn is_odd_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C')
+}
+
+/// CRLF and lone CR become LF.
+fn unify_newlines(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut out = if big_endian {
+            UTF16BE_BOM.to_vec()
+        } else {
+            UTF16LE_BOM.to_vec()
+        };
+        for u in text.encode_utf16() {
+            let b = if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            };
+            out.extend_from_slice(&b);
+        }
+        out
+    }
+
+    #[test]
+    fn utf8_plain_and_with_bom() {
+        let doc = decode("Bài thu hoạch\nNghị quyết".as_bytes()).unwrap();
+        assert_eq!(doc.text, "Bài thu hoạch\nNghị quyết");
+        assert!(doc.notes.is_empty());
+        assert_eq!(doc.format, SourceFormat::Txt);
+
+        let mut bytes = UTF8_BOM.to_vec();
+        bytes.extend_from_slice("Đảng viên".as_bytes());
+        assert_eq!(decode(&bytes).unwrap().text, "Đảng viên");
+    }
+
+    #[test]
+    fn utf16_le_and_be_with_bom() {
+        let text = "Họ và tên: Nguyễn Thị Hoà\r\nChi bộ: Khối 3 😀";
+        for be in [false, true] {
+            let doc = decode(&utf16(text, be)).unwrap();
+            assert_eq!(doc.text, "Họ và tên: Nguyễn Thị Hoà\nChi bộ: Khối 3 😀");
+            let want = if be { "UTF-16 BE" } else { "UTF-16 LE" };
+            assert_eq!(doc.notes, vec![format!("Tệp mã hóa {want}")]);
+        }
+    }
+
+    #[test]
+    fn utf16_broken() {
+        let mut odd = utf16("abc", false);
+        odd.push(0x41);
+        assert!(matches!(
+            decode(&odd),
+            Err(IngestError::NotUnicode { offset: 8 })
+        ));
+
+        // Lone high surrogate (D800) followed by 'a'.
+        let bad = [0xFF, 0xFE, 0x41, 0x00, 0x00, 0xD8, 0x61, 0x00];
+        assert!(matches!(
+            decode(&bad),
+            Err(IngestError::NotUnicode { offset: 4 })
+        ));
+    }
+
+    #[test]
+    fn invalid_utf8_names_offset() {
+        // "Bài" then a lone TCVN3-style byte.
+        let mut bytes = "Bài ".as_bytes().to_vec();
+        bytes.push(0xB5);
+        let err = decode(&bytes).unwrap_err();
+        assert!(matches!(err, IngestError::NotUnicode { offset: 5 }));
+        assert_eq!(
+            err.to_string(),
+            "tệp văn bản không phải UTF-8/UTF-16 (byte không hợp lệ ở vị trí 5)"
+        );
+    }
+
+    #[test]
+    fn binary_is_rejected() {
+        let err = decode(b"PK\x03\x04\x14\x00\x00\x00").unwrap_err();
+        assert!(matches!(err, IngestError::Binary(_)));
+        assert!(err.to_string().starts_with("tệp chứa dữ liệu nhị phân"));
+
+        let mut controls = "văn bản ".repeat(5).into_bytes();
+        controls.extend_from_slice(b"\x01\x02\x03\x04\x05\x06\x07\x08\x1b\x1b");
+        assert!(matches!(decode(&controls), Err(IngestError::Binary(_))));
+
+        // A NUL hidden in UTF-16 text is caught after decoding.
+        assert!(matches!(
+            decode(&utf16("a\0b", false)),
+            Err(IngestError::Binary(_))
+        ));
+    }
+
+    #[test]
+    fn a_few_stray_controls_are_fine() {
+        let text = format!("{}\x0b{}\x1a", "nội dung ".repeat(50), "tiếp");
+        assert!(decode(text.as_bytes()).is_ok());
+        assert!(decode(b"trang 1\x0Ctrang 2").is_ok());
+    }
+
+    #[test]
+    fn empty_and_blank() {
+        for input in [
+            &b""[..],
+            b" \r\n\t \n",
+            UTF8_BOM,
+            UTF16LE_BOM,
+            &[0xEF, 0xBB, 0xBF, 0x20],
+        ] {
+            let err = decode(input).unwrap_err();
+            assert!(matches!(err, IngestError::Empty), "{input:?}: {err}");
+            assert_eq!(err.to_string(), "tệp rỗng");
+        }
+    }
+
+    #[test]
+    fn newlines_unified() {
+        let doc = decode(b"a\r\nb\rc\n\r\nd").unwrap();
+        assert_eq!(doc.text, "a\nb\nc\n\nd");
+    }
+}

@@ -1,0 +1,145 @@
+//! # thuhoach
+//!
+//! Grades Vietnamese reflection essays (*bài thu hoạch*) written after studying a Party
+//! resolution: which of the resolution's themes an essay covers (with the sentences that show
+//! it), whether it relates the resolution to the writer's own unit and duties, whether it makes
+//! concrete commitments and proposals, and quality signals (too short, keyword stuffing,
+//! repeated text, off topic). The result is a score out of 100 and a level — Tốt / Khá /
+//! Trung bình / Chưa đạt in the built-in rubric — with the reasons.
+//!
+//! ```
+//! use thuhoach::Grader;
+//!
+//! let grader = Grader::with_default_rubric()?;
+//! let row = grader.grade_text("bai-mau.txt", "Họ và tên: Nguyễn Văn A\n\nTôi đã học Nghị quyết.");
+//! assert_eq!(row.grade.as_deref(), Some("poor")); // far too short to be more
+//! assert!(row.flags.contains(&thuhoach::Flag::TooShort));
+//! # Ok::<(), thuhoach::Error>(())
+//! ```
+//!
+//! The pipeline is `ingest` (files → text) → `text` (the one analyzer) → `assess` (themes,
+//! parts, signals) → `grade` (score → level) → `report` (table, JSON, CSV, explanations).
+//! See ARCHITECTURE.md.
+
+pub mod assess;
+pub mod grade;
+pub mod ingest;
+pub mod report;
+pub mod rubric;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+pub use assess::Flag;
+pub use grade::Assessment;
+pub use rubric::{CompiledRubric, RubricError};
+
+/// Errors that stop a whole run (a bad rubric, a missing input folder). Problems with one
+/// essay never do: they become that essay's row, with `error` set.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Rubric(#[from] RubricError),
+    #[error("{0}")]
+    Input(#[from] ingest::IngestError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Files graded between two writes of results: keeps memory bounded on huge batches while
+/// rayon keeps every core busy.
+const BATCH: usize = 256;
+
+/// Grades essays under one rubric. Cheap to share between threads.
+#[derive(Debug, Clone)]
+pub struct Grader {
+    rubric: CompiledRubric,
+}
+
+impl Grader {
+    pub fn new(rubric: CompiledRubric) -> Self {
+        Grader { rubric }
+    }
+
+    /// A grader with the built-in rubric (Nghị quyết Đại hội XIII).
+    pub fn with_default_rubric() -> Result<Self, Error> {
+        Ok(Grader::new(CompiledRubric::builtin()?))
+    }
+
+    pub fn rubric(&self) -> &CompiledRubric {
+        &self.rubric
+    }
+
+    /// Grades an essay already in memory; `file` is only copied into the row.
+    pub fn grade_text(&self, file: &str, text: &str) -> Assessment {
+        let findings = assess::assess(text, &self.rubric);
+        let g = grade::grade(&findings, &self.rubric);
+        let levels = &self.rubric.spec.levels;
+        let meta = ingest::extract_metadata(text);
+        let mut flags = findings.flags;
+        flags.sort();
+        Assessment {
+            file: file.to_string(),
+            author: meta.author,
+            unit: meta.unit,
+            words: Some(findings.words),
+            score: Some(g.score),
+            grade: Some(levels[g.level].id.clone()),
+            grade_label: Some(levels[g.level].label.clone()),
+            criteria: g.criteria,
+            themes: findings.themes,
+            parts: findings.parts,
+            flags,
+            caps: g.caps,
+            uncapped_grade: Some(levels[g.uncapped_level].id.clone()),
+            signals: Some(findings.signals),
+            notes: Vec::new(),
+            sha256: Some(format!("{:x}", Sha256::digest(text.as_bytes()))),
+            rubric: self.rubric.reference.clone(),
+            error: None,
+        }
+    }
+
+    /// Reads and grades one file. Never fails: an unreadable file gives a row with `error`.
+    pub fn grade_file(&self, path: &Path) -> Assessment {
+        let file = path.display().to_string();
+        match ingest::read_document(path) {
+            Ok(doc) => {
+                let mut row = self.grade_text(&file, &doc.text);
+                row.notes = doc.notes;
+                row
+            }
+            Err(e) => Assessment::failed(file, e.to_string(), &self.rubric),
+        }
+    }
+
+    /// Grades files on `jobs` threads (0: one per core) and hands each row to `sink`, on the
+    /// calling thread, in input order: the output is the same whatever the number of threads.
+    pub fn grade_files(
+        &self,
+        paths: &[PathBuf],
+        jobs: usize,
+        mut sink: impl FnMut(Assessment),
+    ) -> Result<(), Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_err(|e| Error::Other(format!("không tạo được các luồng xử lý: {e}")))?;
+        for chunk in paths.chunks(BATCH) {
+            let rows: Vec<Assessment> =
+                pool.install(|| chunk.par_iter().map(|p| self.grade_file(p)).collect());
+            rows.into_iter().for_each(&mut sink);
+        }
+        Ok(())
+    }
+}
+
+/// Files and folders → the sorted list of essay files to grade (see [`ingest::collect_inputs`]).
+pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    Ok(ingest::collect_inputs(paths)?)
+}

@@ -1,0 +1,222 @@
+//! `thuhoach`: a thin command line over the library. Each subcommand parses its arguments,
+//! calls one library function and prints; exit codes are 0 (all inputs handled), 1 (some
+//! inputs failed, the rest still reported), 2 (usage, rubric or configuration error).
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use thuhoach::report::{explain, Format, RowWriter};
+use thuhoach::{CompiledRubric, Grader};
+
+#[derive(Parser)]
+#[command(
+    name = "thuhoach",
+    version,
+    about = "Chấm bài thu hoạch Nghị quyết: grade Vietnamese reflection essays (Tốt / Khá / Trung bình / Chưa đạt) with evidence."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Grade essays (.docx, .txt; folders are searched recursively).
+    Grade {
+        /// Essay files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Rubric (barem) TOML file; default: the built-in Nghị quyết Đại hội XIII rubric.
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Output format; default: from --out's extension, else table.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write results to this file (.json, .jsonl, .csv, .txt) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores). Results are identical for any value.
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// Explain one essay's grade in Vietnamese: themes with evidence, parts, flags, advice.
+    Explain {
+        file: PathBuf,
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+    },
+    /// Rubric (barem) tools.
+    Rubric {
+        #[command(subcommand)]
+        command: RubricCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RubricCommand {
+    /// Validate a rubric file and print what it contains.
+    Check { file: PathBuf },
+}
+
+/// How a run ended, apart from hard errors.
+enum Outcome {
+    AllHandled,
+    SomeFailed,
+}
+
+/// An error that is the user's to fix (usage, rubric, configuration): exit code 2.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::AllHandled) => ExitCode::SUCCESS,
+        Ok(Outcome::SomeFailed) => ExitCode::from(1),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("thuhoach: {err:#}");
+            if err.downcast_ref::<UsageError>().is_some()
+                || err.downcast_ref::<thuhoach::RubricError>().is_some()
+            {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow!(UsageError(msg.into()))
+}
+
+fn load_rubric(path: Option<&Path>) -> anyhow::Result<CompiledRubric> {
+    Ok(match path {
+        Some(p) => CompiledRubric::from_file(p)?,
+        None => CompiledRubric::builtin()?,
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Grade {
+            paths,
+            rubric,
+            format,
+            out,
+            jobs,
+        } => grade(&paths, rubric.as_deref(), format, out.as_deref(), jobs),
+        Command::Explain { file, rubric } => {
+            let grader = Grader::new(load_rubric(rubric.as_deref())?);
+            let row = grader.grade_file(&file);
+            print!("{}", explain(&row, grader.rubric()));
+            io::stdout().flush()?;
+            Ok(if row.error.is_some() {
+                Outcome::SomeFailed
+            } else {
+                Outcome::AllHandled
+            })
+        }
+        Command::Rubric {
+            command: RubricCommand::Check { file },
+        } => {
+            let rubric = CompiledRubric::from_file(&file)?;
+            print!("{}", thuhoach::rubric::describe(&rubric));
+            Ok(Outcome::AllHandled)
+        }
+    }
+}
+
+fn grade(
+    paths: &[PathBuf],
+    rubric: Option<&Path>,
+    format: Option<Format>,
+    out: Option<&Path>,
+    jobs: Option<usize>,
+) -> anyhow::Result<Outcome> {
+    let grader = Grader::new(load_rubric(rubric)?);
+    let format = match (format, out) {
+        (Some(f), _) => f,
+        (None, Some(p)) => Format::from_extension(p).ok_or_else(|| {
+            usage(format!(
+                "không biết định dạng cho {} (dùng .json, .jsonl, .csv, .txt hoặc --format)",
+                p.display()
+            ))
+        })?,
+        (None, None) => Format::Table,
+    };
+    let files = thuhoach::collect_inputs(paths).map_err(|e| usage(e.to_string()))?;
+    if files.is_empty() {
+        bail!(usage("không tìm thấy tệp .docx hoặc .txt nào để chấm"));
+    }
+    let sink: Box<dyn Write> = match out {
+        Some(p) => {
+            Box::new(BufWriter::new(File::create(p).with_context(|| {
+                format!("không tạo được tệp {}", p.display())
+            })?))
+        }
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let mut writer = RowWriter::new(format, sink, grader.rubric())?;
+    let progress = if io::stderr().is_terminal() {
+        let bar = ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} bài  {per_sec}  còn {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut failed = 0usize;
+    let mut write_error: Option<io::Error> = None;
+    grader.grade_files(&files, jobs.unwrap_or(0), |row| {
+        progress.inc(1);
+        if row.error.is_some() {
+            failed += 1;
+        }
+        if write_error.is_none() {
+            if let Err(e) = writer.write(&row) {
+                write_error = Some(e);
+            }
+        }
+    })?;
+    progress.finish_and_clear();
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    writer.finish()?;
+    if failed > 0 {
+        eprintln!(
+            "thuhoach: {failed}/{} tệp không chấm được (xem cột lỗi)",
+            files.len()
+        );
+        Ok(Outcome::SomeFailed)
+    } else {
+        Ok(Outcome::AllHandled)
+    }
+}

@@ -1,0 +1,433 @@
+//! Rubrics: the TOML schema, its validation with clear messages, and the compiled form that
+//! assessment runs on.
+
+mod matcher;
+mod schema;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use matcher::{Hit, Owner, PhraseMatcher};
+pub use schema::{
+    Aspect, Criterion, Length, Level, OffTopic, Part, Quality, Rubric, RubricInfo, Rule, Theme,
+};
+
+use crate::assess::Flag;
+
+/// The built-in rubric (Nghị quyết Đại hội XIII), compiled into the binary.
+pub const DEFAULT_RUBRIC_TOML: &str = include_str!("../../rubrics/dai-hoi-xiii.toml");
+/// Name under which the built-in rubric reports its errors.
+pub const DEFAULT_RUBRIC_NAME: &str = "rubrics/dai-hoi-xiii.toml (built-in)";
+
+/// A rubric that cannot be used: which file, where, which field, what is wrong.
+#[derive(Debug, Clone, thiserror::Error, Serialize)]
+#[error("{file}{}: {field}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct RubricError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub field: String,
+    pub message: String,
+}
+
+/// Which rubric produced a result: its id and the SHA-256 of its file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RubricRef {
+    pub id: String,
+    pub sha256: String,
+}
+
+/// What measures a criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Themes,
+    Part(usize),
+}
+
+/// What a rule looks at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    Flag(Flag),
+    MissingPart(usize),
+    MissingRequiredTheme(usize),
+}
+
+/// A rubric checked and ready to grade with.
+#[derive(Debug, Clone)]
+pub struct CompiledRubric {
+    pub spec: Rubric,
+    pub reference: RubricRef,
+    pub matcher: PhraseMatcher,
+    pub measures: Vec<Measure>,
+    pub conditions: Vec<Condition>,
+    /// Level index of each rule's cap.
+    pub caps: Vec<usize>,
+}
+
+impl CompiledRubric {
+    /// The built-in default rubric.
+    pub fn builtin() -> Result<Self, RubricError> {
+        Self::from_toml(DEFAULT_RUBRIC_TOML, DEFAULT_RUBRIC_NAME)
+    }
+
+    /// Reads and checks a rubric file.
+    pub fn from_file(path: &Path) -> Result<Self, RubricError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| RubricError {
+            file: name.clone(),
+            line: None,
+            field: "-".into(),
+            message: format!("không đọc được tệp barem: {e}"),
+        })?;
+        Self::from_toml(&text, &name)
+    }
+
+    /// Parses and checks rubric TOML; `name` is used in error messages.
+    pub fn from_toml(text: &str, name: &str) -> Result<Self, RubricError> {
+        let spec: Rubric = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            RubricError {
+                file: name.to_string(),
+                line,
+                field: field_of_toml_error(e.message()),
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        let sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
+        compile(spec, sha256, text, name)
+    }
+
+    /// Index of a level by id.
+    pub fn level_index(&self, id: &str) -> Option<usize> {
+        self.spec.levels.iter().position(|l| l.id == id)
+    }
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+fn field_of_toml_error(message: &str) -> String {
+    // toml reports e.g. "missing field `label`" or "unknown field `lable`, expected …".
+    message
+        .split('`')
+        .nth(1)
+        .map(str::to_string)
+        .unwrap_or_else(|| "-".into())
+}
+
+struct Checker<'a> {
+    text: &'a str,
+    name: &'a str,
+}
+
+impl Checker<'_> {
+    /// An error at the first line where `needle` appears (the offending value), if found.
+    fn err(&self, field: &str, needle: &str, message: String) -> RubricError {
+        let line = if needle.is_empty() {
+            None
+        } else {
+            self.text.find(needle).map(|at| line_of(self.text, at))
+        };
+        RubricError {
+            file: self.name.to_string(),
+            line,
+            field: field.to_string(),
+            message,
+        }
+    }
+}
+
+fn unique<'a>(
+    c: &Checker<'_>,
+    what: &str,
+    ids: impl Iterator<Item = &'a String>,
+) -> Result<(), RubricError> {
+    let mut seen = HashSet::new();
+    for id in ids {
+        if id.trim().is_empty() {
+            return Err(c.err(&format!("{what}.id"), "", "id không được để trống".into()));
+        }
+        if !seen.insert(id.as_str()) {
+            return Err(c.err(
+                &format!("{what}.id"),
+                &format!("\"{id}\""),
+                format!("id \"{id}\" bị trùng"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn compile(
+    spec: Rubric,
+    sha256: String,
+    text: &str,
+    name: &str,
+) -> Result<CompiledRubric, RubricError> {
+    let c = Checker { text, name };
+    if spec.levels.is_empty() {
+        return Err(c.err("levels", "", "cần ít nhất một mức xếp loại".into()));
+    }
+    unique(&c, "levels", spec.levels.iter().map(|l| &l.id))?;
+    unique(&c, "criteria", spec.criteria.iter().map(|l| &l.id))?;
+    unique(&c, "themes", spec.themes.iter().map(|l| &l.id))?;
+    unique(&c, "parts", spec.parts.iter().map(|l| &l.id))?;
+    for w in spec.levels.windows(2) {
+        if w[1].min_score >= w[0].min_score {
+            return Err(c.err(
+                "levels.min_score",
+                &format!("\"{}\"", w[1].id),
+                format!(
+                    "các mức phải xếp từ cao xuống thấp: \"{}\" ({}) không thấp hơn \"{}\" ({})",
+                    w[1].id, w[1].min_score, w[0].id, w[0].min_score
+                ),
+            ));
+        }
+    }
+    let total: f64 = spec.criteria.iter().map(|c| c.max).sum();
+    if (total - 100.0).abs() > 1e-6 {
+        return Err(c.err(
+            "criteria.max",
+            "[[criteria]]",
+            format!("tổng điểm tối đa của các tiêu chí phải là 100, hiện là {total}"),
+        ));
+    }
+    let mut measures = Vec::new();
+    for cr in &spec.criteria {
+        if !(cr.full_at > 0.0 && cr.full_at <= 1.0) {
+            return Err(c.err(
+                "criteria.full_at",
+                &format!("\"{}\"", cr.id),
+                format!("full_at của \"{}\" phải trong (0, 1]", cr.id),
+            ));
+        }
+        let m = if cr.measure == "themes" {
+            Measure::Themes
+        } else if let Some(part) = cr.measure.strip_prefix("part:") {
+            match spec.parts.iter().position(|p| p.id == part) {
+                Some(i) => Measure::Part(i),
+                None => {
+                    return Err(c.err(
+                        "criteria.measure",
+                        &cr.measure,
+                        format!(
+                            "\"{}\" nói tới phần \"{part}\" không có trong [[parts]]",
+                            cr.measure
+                        ),
+                    ))
+                }
+            }
+        } else {
+            return Err(c.err(
+                "criteria.measure",
+                &cr.measure,
+                format!(
+                    "measure phải là \"themes\" hoặc \"part:<id>\", không phải \"{}\"",
+                    cr.measure
+                ),
+            ));
+        };
+        measures.push(m);
+    }
+    let mut matcher = PhraseMatcher::default();
+    for (i, t) in spec.themes.iter().enumerate() {
+        if t.terms.is_empty() {
+            return Err(c.err(
+                "themes.terms",
+                &format!("\"{}\"", t.id),
+                format!("chủ đề \"{}\" chưa có cụm từ nào (terms)", t.id),
+            ));
+        }
+        if t.hits_for_full == 0 || t.weight <= 0.0 {
+            return Err(c.err(
+                "themes.hits_for_full",
+                &format!("\"{}\"", t.id),
+                format!(
+                    "chủ đề \"{}\": hits_for_full và weight phải lớn hơn 0",
+                    t.id
+                ),
+            ));
+        }
+        for term in t.terms.iter().chain(&t.aliases) {
+            matcher.add(term, Owner::Theme(i));
+        }
+    }
+    for (p, part) in spec.parts.iter().enumerate() {
+        for h in &part.headings {
+            matcher.add(h, Owner::Heading(p));
+        }
+        unique(&c, "parts.aspects", part.aspects.iter().map(|a| &a.id))?;
+        for (a, aspect) in part.aspects.iter().enumerate() {
+            if aspect.target == 0 || aspect.weight <= 0.0 {
+                return Err(c.err(
+                    "parts.aspects.target",
+                    &format!("\"{}\"", aspect.id),
+                    format!("\"{}\": target và weight phải lớn hơn 0", aspect.id),
+                ));
+            }
+            for cue in &aspect.cues {
+                matcher.add(cue, Owner::Cue(p, a));
+            }
+        }
+    }
+    for o in &spec.off_topic.other_resolutions {
+        matcher.add(o, Owner::OtherResolution);
+    }
+    let mut conditions = Vec::new();
+    let mut caps = Vec::new();
+    for r in &spec.rules {
+        let cond = if let Some(f) = r.when.strip_prefix("flag:") {
+            Flag::from_id(f).map(Condition::Flag)
+        } else if let Some(p) = r.when.strip_prefix("missing_part:") {
+            spec.parts
+                .iter()
+                .position(|x| x.id == p)
+                .map(Condition::MissingPart)
+        } else if r.when == "missing_required_theme" {
+            Some(Condition::MissingRequiredTheme(r.at_least.max(1)))
+        } else {
+            None
+        };
+        let Some(cond) = cond else {
+            return Err(c.err(
+                "rules.when",
+                &r.when,
+                format!(
+                    "điều kiện \"{}\" không hợp lệ (dùng flag:<cờ>, missing_part:<id phần> hoặc missing_required_theme)",
+                    r.when
+                ),
+            ));
+        };
+        let Some(cap) = spec.levels.iter().position(|l| l.id == r.cap) else {
+            return Err(c.err(
+                "rules.cap",
+                &format!("cap = \"{}\"", r.cap),
+                format!("mức \"{}\" không có trong [[levels]]", r.cap),
+            ));
+        };
+        conditions.push(cond);
+        caps.push(cap);
+    }
+    let reference = RubricRef {
+        id: spec.rubric.id.clone(),
+        sha256,
+    };
+    Ok(CompiledRubric {
+        spec,
+        reference,
+        matcher,
+        measures,
+        conditions,
+        caps,
+    })
+}
+
+/// A readable summary of a rubric, for `thuhoach rubric check`.
+pub fn describe(r: &CompiledRubric) -> String {
+    use std::fmt::Write;
+    let s = &r.spec;
+    let mut out = String::new();
+    let _ = (|| -> std::fmt::Result {
+        writeln!(out, "Barem hợp lệ: {} ({})", s.rubric.title, s.rubric.id)?;
+        if !s.rubric.resolution.is_empty() {
+            writeln!(out, "Nghị quyết: {}", s.rubric.resolution)?;
+        }
+        writeln!(out, "SHA-256: {}", r.reference.sha256)?;
+        writeln!(out, "\nMức xếp loại:")?;
+        for l in &s.levels {
+            writeln!(
+                out,
+                "  {:<10} {:<12} từ {} điểm",
+                l.id, l.label, l.min_score
+            )?;
+        }
+        writeln!(out, "\nTiêu chí (tổng 100 điểm):")?;
+        for c in &s.criteria {
+            writeln!(
+                out,
+                "  {:<12} {:>5} điểm  {} [{}]",
+                c.id, c.max, c.label, c.measure
+            )?;
+        }
+        writeln!(out, "\nChủ đề ({}):", s.themes.len())?;
+        for t in &s.themes {
+            let req = if t.required { ", bắt buộc" } else { "" };
+            writeln!(
+                out,
+                "  {:<28} trọng số {}{req}; {} cụm từ, {} cách diễn đạt khác — {}",
+                t.id,
+                t.weight,
+                t.terms.len(),
+                t.aliases.len(),
+                t.label
+            )?;
+        }
+        writeln!(out, "\nCác phần của bài ({}):", s.parts.len())?;
+        for p in &s.parts {
+            let req = if p.required { " (bắt buộc)" } else { "" };
+            writeln!(out, "  {:<12} {}{req}", p.id, p.label)?;
+            for a in &p.aspects {
+                writeln!(
+                    out,
+                    "      {:<22} cần {} câu{}; {} dấu hiệu",
+                    a.id,
+                    a.target,
+                    if a.concrete {
+                        " có số liệu cụ thể"
+                    } else {
+                        ""
+                    },
+                    a.cues.len()
+                )?;
+            }
+        }
+        writeln!(out, "\nQuy tắc hạ mức ({}):", s.rules.len())?;
+        for rule in &s.rules {
+            writeln!(
+                out,
+                "  {:<32} → tối đa «{}»: {}",
+                rule.when, rule.cap, rule.reason
+            )?;
+        }
+        Ok(())
+    })();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rubric_compiles() {
+        let r = CompiledRubric::builtin().expect("built-in rubric");
+        assert_eq!(r.reference.id, "dai-hoi-xiii");
+        assert_eq!(r.spec.levels[0].id, "good");
+        assert_eq!(r.reference.sha256.len(), 64);
+    }
+
+    #[test]
+    fn syntax_errors_name_file_line_and_field() {
+        let bad = DEFAULT_RUBRIC_TOML.replacen("label = ", "lable = ", 1);
+        let e = CompiledRubric::from_toml(&bad, "x.toml").unwrap_err();
+        assert_eq!(e.file, "x.toml");
+        assert_eq!(e.field, "lable");
+        let line = e.line.expect("line");
+        assert!(
+            bad.lines().nth(line - 1).unwrap_or("").contains("lable"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unknown_cap_level_is_reported_at_its_line() {
+        let bad = DEFAULT_RUBRIC_TOML.replacen("cap = \"poor\"", "cap = \"kem\"", 1);
+        let e = CompiledRubric::from_toml(&bad, "x.toml").unwrap_err();
+        assert_eq!(e.field, "rules.cap");
+        let line = e.line.expect("line");
+        assert!(bad.lines().nth(line - 1).unwrap_or("").contains("kem"));
+    }
+}

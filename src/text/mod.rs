@@ -1,0 +1,9 @@
+//! Vietnamese text: syllable keys, sentences, paragraphs, headings, and the Hugging Face export.
+
+mod analyzer;
+mod hf;
+mod syllable;
+
+pub use analyzer::{analyze, display, phrase_keys, Analyzed, Heading, Paragraph, Sentence, Token};
+pub use hf::{export_tokenizer, export_tokenizer_json, HfExportError};
+pub use syllable::{push_keys, SyllableInfo};

@@ -1,0 +1,216 @@
+//! One syllable → its canonical key and its folded key.
+//!
+//! The canonical key is lower case NFC with the tone mark placed by one rule (the "old"
+//! placement: hòa, khỏe, thủy), so `hoà`/`hòa`, NFD/NFC and upper/lower case all give the same
+//! key. The folded key drops every diacritic and maps đ → d, for text typed without diacritics.
+
+use unicode_normalization::char::{compose, decompose_canonical};
+
+/// Tone marks as combining characters: grave, acute, tilde, hook above, dot below.
+const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+/// Vowel-quality marks that stay with their letter: circumflex, breve, horn.
+fn is_quality_mark(c: char) -> bool {
+    matches!(c, '\u{302}' | '\u{306}' | '\u{31B}')
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
+}
+
+/// A lower-case base letter with its vowel-quality mark, if any.
+#[derive(Clone, Copy)]
+struct Letter {
+    base: char,
+    quality: Option<char>,
+}
+
+/// What analyzing a syllable found out about it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyllableInfo {
+    /// The syllable has letters (not only digits).
+    pub alphabetic: bool,
+    /// It carries a Vietnamese diacritic (tone, â ă ê ô ơ ư, or đ).
+    pub has_diacritics: bool,
+}
+
+/// Appends the canonical key and the folded key of `token` (one UAX#29 word) to `key` and `fold`.
+pub fn push_keys(token: &str, key: &mut String, fold: &mut String) -> SyllableInfo {
+    let mut info = SyllableInfo::default();
+    if token.is_ascii() {
+        for b in token.bytes() {
+            let c = b.to_ascii_lowercase() as char;
+            info.alphabetic |= c.is_ascii_alphabetic();
+            key.push(c);
+            fold.push(c);
+        }
+        return info;
+    }
+    let mut letters: Vec<Letter> = Vec::with_capacity(token.len());
+    let mut tone: Option<(usize, char)> = None;
+    for ch in token.chars() {
+        decompose_canonical(ch, |part| {
+            if TONES.contains(&part) {
+                if tone.is_none() && !letters.is_empty() {
+                    tone = Some((letters.len() - 1, part));
+                }
+            } else if is_quality_mark(part) {
+                if let Some(last) = letters.last_mut() {
+                    last.quality = Some(part);
+                }
+            } else if ('\u{300}'..='\u{36F}').contains(&part) {
+                // Other combining marks carry no meaning in Vietnamese: dropped.
+            } else {
+                let base = match part {
+                    'Ð' | 'ð' | 'Đ' => 'đ',
+                    c => c.to_lowercase().next().unwrap_or(c),
+                };
+                letters.push(Letter {
+                    base,
+                    quality: None,
+                });
+            }
+        });
+    }
+    for l in &letters {
+        info.alphabetic |= l.base.is_alphabetic();
+        info.has_diacritics |= l.quality.is_some() || l.base == 'đ';
+    }
+    info.has_diacritics |= tone.is_some();
+    let tone_at = tone.map(|(original, mark)| (tone_position(&letters).unwrap_or(original), mark));
+    for (i, l) in letters.iter().enumerate() {
+        let tone = tone_at.and_then(|(at, mark)| (at == i).then_some(mark));
+        key.push(compose_letter(l.base, l.quality, tone));
+        fold.push(if l.base == 'đ' { 'd' } else { l.base });
+    }
+    info
+}
+
+/// Composes a base letter with its quality mark and tone. Unicode composes some letters in
+/// the other order (ộ = ọ + circumflex), so both orders are tried.
+fn compose_letter(base: char, quality: Option<char>, tone: Option<char>) -> char {
+    match (quality, tone) {
+        (None, None) => base,
+        (Some(m), None) | (None, Some(m)) => compose(base, m).unwrap_or(base),
+        (Some(q), Some(t)) => compose(base, q)
+            .and_then(|c| compose(c, t))
+            .or_else(|| compose(base, t).and_then(|c| compose(c, q)))
+            .unwrap_or(base),
+    }
+}
+
+/// Where the tone mark belongs under the canonical (old-style) rule, or `None` when the
+/// letters do not form one Vietnamese syllable (then the author's placement is kept).
+fn tone_position(letters: &[Letter]) -> Option<usize> {
+    let first = letters.iter().position(|l| is_vowel(l.base))?;
+    let mut end = first;
+    while end < letters.len() && is_vowel(letters[end].base) {
+        end += 1;
+    }
+    if letters[end..].iter().any(|l| is_vowel(l.base)) {
+        return None;
+    }
+    let mut start = first;
+    // "qu" and "gi": the u / i belongs to the onset when another vowel follows.
+    if end - start >= 2 {
+        let onset_u = letters[start].base == 'u' && start > 0 && letters[start - 1].base == 'q';
+        let onset_i = letters[start].base == 'i' && start == 1 && letters[0].base == 'g';
+        if onset_u || onset_i {
+            start += 1;
+        }
+    }
+    let nucleus = start..end;
+    if let Some(i) = nucleus
+        .clone()
+        .rev()
+        .find(|&i| letters[i].quality.is_some())
+    {
+        return Some(i);
+    }
+    let closed = end < letters.len();
+    Some(match (nucleus.len(), closed) {
+        (_, true) => end - 1,
+        (1, false) | (2, false) => start,
+        _ => start + 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    fn keys(s: &str) -> (String, String) {
+        let (mut k, mut f) = (String::new(), String::new());
+        push_keys(s, &mut k, &mut f);
+        (k, f)
+    }
+
+    #[test]
+    fn old_and_new_tone_placement_share_a_key() {
+        for (a, b) in [
+            ("hoà", "hòa"),
+            ("thuỷ", "thủy"),
+            ("khoẻ", "khỏe"),
+            ("Hoá", "hóa"),
+            ("HOÀ", "hòa"),
+            ("khuỷu", "khuỷu"),
+        ] {
+            assert_eq!(keys(a).0, keys(b).0, "{a} vs {b}");
+        }
+        assert_eq!(keys("hoà").0, "hòa");
+    }
+
+    #[test]
+    fn onsets_qu_and_gi_keep_the_tone_on_the_vowel() {
+        assert_eq!(keys("quý").0, "quý");
+        assert_eq!(keys("QUYẾT").0, "quyết");
+        assert_eq!(keys("giữ").0, "giữ");
+        assert_eq!(keys("gìn").0, "gìn");
+        assert_eq!(keys("giá").0, "giá");
+        assert_eq!(keys("hoạch").0, "hoạch");
+        assert_eq!(keys("người").0, "người");
+        assert_eq!(keys("khuya").0, "khuya");
+        assert_eq!(keys("HỘI").0, "hội");
+        assert_eq!(keys("ặc").0, "ặc");
+    }
+
+    #[test]
+    fn nfd_and_upper_case_give_the_nfc_key() {
+        let nfd: String = "Nghị Quyết ĐẢNG".nfd().collect();
+        let joined: Vec<String> = nfd.split(' ').map(|w| keys(w).0).collect();
+        assert_eq!(joined, ["nghị", "quyết", "đảng"]);
+    }
+
+    #[test]
+    fn fold_drops_every_diacritic_and_d_stroke() {
+        assert_eq!(keys("Đảng").1, "dang");
+        assert_eq!(keys("nghị").1, "nghi");
+        assert_eq!(keys("ưu").1, "uu");
+        assert_eq!(keys("ðại").0, "đại");
+    }
+
+    #[test]
+    fn every_vietnamese_letter_keeps_its_marks() {
+        let letters = "aàảãáạăằẳẵắặâầẩẫấậeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợuùủũúụưừửữứựyỳỷỹýỵđ";
+        for c in letters.chars() {
+            let upper: String = c.to_uppercase().collect();
+            let nfd: String = upper.nfd().collect();
+            for form in [c.to_string(), upper.clone(), nfd] {
+                let (k, f) = keys(&form);
+                assert_eq!(k, c.to_string(), "key of {form}");
+                assert_eq!(f.chars().count(), 1, "fold of {form}");
+                assert!(f.is_ascii(), "fold of {form}");
+            }
+        }
+    }
+
+    #[test]
+    fn diacritics_are_detected() {
+        let mut k = String::new();
+        let mut f = String::new();
+        assert!(push_keys("đang", &mut k, &mut f).has_diacritics);
+        assert!(!push_keys("dang", &mut k, &mut f).has_diacritics);
+        assert!(!push_keys("2025", &mut k, &mut f).alphabetic);
+    }
+}

@@ -1,0 +1,235 @@
+//! The real binary, run as a user would: exit codes, formats, bad files, determinism.
+//!
+//! New CLI tests go here; grading-quality tests go in tests/dev_set.rs.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) {
+    std::fs::write(dir.join(name), bytes).expect("write fixture");
+}
+
+/// A folder with two good essays and four broken files.
+fn mixed_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dev_text("01_giao_vien_thcs_yen_thach.txt");
+    write(dir.path(), "a_good.txt", good.as_bytes());
+    write(
+        dir.path(),
+        "b_good.docx",
+        &docx_bytes(&dev_text("15_cong_an_phuong_an_thanh_tay.txt")),
+    );
+    let docx = docx_bytes(&good);
+    write(dir.path(), "c_truncated.docx", &docx[..docx.len() / 2]);
+    write(dir.path(), "d_empty.txt", b"");
+    let random: Vec<u8> = (0u32..5000)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    write(dir.path(), "e_random.docx", &random);
+    write(
+        dir.path(),
+        "f_binary.txt",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00binary\x00\x00",
+    );
+    dir
+}
+
+#[test]
+fn every_file_gets_a_row_and_bad_ones_say_why() {
+    let dir = mixed_folder();
+    let out = thuhoach!("grade", dir.path(), "--format", "jsonl");
+    assert_eq!(out.status.code(), Some(1), "some inputs failed → exit 1");
+    let rows: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let files: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let f = r["file"].as_str().expect("file");
+            Path::new(f)
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "a_good.txt",
+            "b_good.docx",
+            "c_truncated.docx",
+            "d_empty.txt",
+            "e_random.docx",
+            "f_binary.txt"
+        ]
+    );
+    for r in &rows[..2] {
+        assert!(r["error"].is_null());
+        assert_eq!(r["grade"], "good", "{r}");
+    }
+    let expect = ["zip", "rỗng", "zip", "nhị phân"];
+    for (r, word) in rows[2..].iter().zip(expect) {
+        let err = r["error"].as_str().expect("error message");
+        assert!(err.contains(word), "{}: {err}", r["file"]);
+        assert!(r["grade"].is_null());
+        assert!(r["score"].is_null());
+    }
+    assert!(stderr(&out).contains("4/6"), "{}", stderr(&out));
+}
+
+#[test]
+fn truncated_xml_returns_promptly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A well-formed zip whose document.xml stops inside an open paragraph.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", opts).expect("zip");
+    std::io::Write::write_all(
+        &mut zip,
+        br#"<?xml version="1.0"?><w:document xmlns:w="x"><w:body><w:p><w:r><w:t>Ngh"#,
+    )
+    .expect("zip");
+    let bytes = zip.finish().expect("zip").into_inner();
+    write(dir.path(), "cut.docx", &bytes);
+    let start = Instant::now();
+    let out = thuhoach!("grade", dir.path().join("cut.docx"), "--format", "json");
+    assert!(start.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert!(
+        v[0]["error"].as_str().expect("error").contains("cắt cụt"),
+        "{v}"
+    );
+}
+
+#[test]
+fn output_is_identical_with_one_or_two_threads() {
+    let dev = dev_dir();
+    let one = thuhoach!("grade", &dev, "--format", "jsonl", "--jobs", "1");
+    let two = thuhoach!("grade", &dev, "--format", "jsonl", "--jobs", "2");
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    assert_eq!(stdout(&one).lines().count(), 24);
+    assert_eq!(one.stdout, two.stdout);
+}
+
+#[test]
+fn out_file_format_follows_its_extension() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dev = dev_dir();
+    let csv_path = dir.path().join("ketqua.csv");
+    let out = thuhoach!("grade", &dev, "--out", &csv_path);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut reader = csv::Reader::from_path(&csv_path).expect("csv");
+    let headers = reader.headers().expect("headers").clone();
+    assert_eq!(headers.get(0), Some("file"));
+    let raw = std::fs::read(&csv_path).expect("csv bytes");
+    assert!(
+        raw.starts_with("\u{feff}file,".as_bytes()),
+        "BOM lets Excel read UTF-8"
+    );
+    assert!(headers.iter().any(|h| h == "grade_label"));
+    assert_eq!(reader.records().count(), 24);
+
+    let json_path = dir.path().join("ketqua.json");
+    let out = thuhoach!("grade", &dev, "--out", &json_path);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json_path).expect("json")).expect("parse");
+    let rows = v.as_array().expect("array");
+    assert_eq!(rows.len(), 24);
+    let r = &rows[0];
+    for key in [
+        "file",
+        "author",
+        "unit",
+        "words",
+        "score",
+        "grade",
+        "grade_label",
+        "criteria",
+        "themes",
+        "flags",
+        "rubric",
+        "error",
+    ] {
+        assert!(r.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(r["rubric"]["id"], "dai-hoi-xiii");
+    assert_eq!(r["rubric"]["sha256"].as_str().map(str::len), Some(64));
+    let unknown = thuhoach!("grade", &dev, "--out", dir.path().join("x.pdf"));
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn table_shows_vietnamese_labels() {
+    let out = thuhoach!(
+        "grade",
+        dev_dir().join("09_sinh_vien_kinh_te_song_hong.txt")
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let s = stdout(&out);
+    assert!(s.contains("Xếp loại"));
+    assert!(s.contains("Chưa đạt"));
+    assert!(s.contains("Đỗ Minh Khang"));
+}
+
+#[test]
+fn explain_reads_as_vietnamese_with_evidence() {
+    let out = thuhoach!("explain", dev_dir().join("10_to_truong_may_an_thai.txt"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = stdout(&out);
+    for section in [
+        "XẾP LOẠI",
+        "Nội dung Nghị quyết đã nêu",
+        "Nội dung chưa nêu",
+        "Bố cục bài viết",
+        "Để nâng xếp loại",
+    ] {
+        assert!(s.contains(section), "missing {section}:\n{s}");
+    }
+    assert!(s.contains('«'), "evidence sentences are quoted");
+}
+
+#[test]
+fn a_bad_rubric_is_a_usage_error_naming_file_line_and_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/dai-hoi-xiii.toml"),
+    )
+    .expect("rubric");
+    let bad = text.replacen("label = \"Khá\"", "label = 58", 1);
+    assert_ne!(bad, text);
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, &bad).expect("write");
+    let out = thuhoach!("rubric", "check", &path);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let line = bad
+        .lines()
+        .position(|l| l.contains("label = 58"))
+        .expect("line")
+        + 1;
+    assert!(err.contains(&format!("bad.toml:{line}")), "{err}");
+    let graded = thuhoach!("grade", dev_dir(), "--rubric", &path);
+    assert_eq!(graded.status.code(), Some(2));
+
+    let ok = thuhoach!(
+        "rubric",
+        "check",
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/template.toml")
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+}
+
+#[test]
+fn missing_input_is_a_usage_error() {
+    let out = thuhoach!("grade", "khong-co-thu-muc-nay");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("khong-co-thu-muc-nay"));
+}

@@ -1,0 +1,148 @@
+//! Grading quality on the labeled development essays, and stability under the ways the same
+//! essay arrives: NFD, the other tone placement, UTF-16, .docx, no diacritics.
+//!
+//! New tests about grading quality go here; CLI behaviour goes in tests/cli.rs.
+
+mod common;
+
+use common::*;
+use thuhoach::{Assessment, Grader};
+use unicode_normalization::UnicodeNormalization;
+
+fn grader() -> Grader {
+    Grader::with_default_rubric().expect("built-in rubric")
+}
+
+fn grade(g: &Grader, name: &str, text: &str) -> Assessment {
+    let row = g.grade_text(name, text);
+    assert!(row.error.is_none(), "{name}: {:?}", row.error);
+    row
+}
+
+#[test]
+fn agrees_with_the_committee_on_the_dev_essays() {
+    let g = grader();
+    let labels = dev_labels();
+    assert_eq!(labels.len(), 24);
+    let mut confusion = [[0usize; 4]; 4];
+    let mut exact = 0;
+    for (name, human) in &labels {
+        let row = grade(&g, name, &dev_text(name));
+        let engine = row.grade.clone().expect("grade");
+        let (h, e) = (level(human), level(&engine));
+        confusion[h as usize][e as usize] += 1;
+        exact += usize::from(h == e);
+        assert!((h - e).abs() <= 1, "{name}: human {human}, engine {engine}");
+        if human == "poor" {
+            assert!(e <= level("average"), "{name}: poor essay graded {engine}");
+        }
+    }
+    eprintln!("confusion (rows human, cols engine; poor, average, fair, good): {confusion:?}");
+    let share = exact as f64 / labels.len() as f64;
+    assert!(
+        share >= 0.8,
+        "exact agreement {share:.2} < 0.80: {confusion:?}"
+    );
+}
+
+/// Grades every dev essay in its original form and through `variant`, returning pairs of grades.
+fn grades_under(variant: impl Fn(&str) -> String) -> Vec<(String, String, String)> {
+    let g = grader();
+    dev_labels()
+        .into_iter()
+        .map(|(name, _)| {
+            let text = dev_text(&name);
+            let original = grade(&g, &name, &text).grade.expect("grade");
+            let changed = grade(&g, &name, &variant(&text)).grade.expect("grade");
+            (name, original, changed)
+        })
+        .collect()
+}
+
+fn assert_same_grades(rows: &[(String, String, String)], what: &str) {
+    for (name, a, b) in rows {
+        assert_eq!(a, b, "{name}: {what} changed the grade");
+    }
+}
+
+#[test]
+fn nfd_text_gets_the_same_grade() {
+    let rows = grades_under(|t| t.nfd().collect());
+    assert_same_grades(&rows, "NFD");
+}
+
+#[test]
+fn other_tone_placement_gets_the_same_grade() {
+    let sample = move_tones_to_second_vowel("Hòa bình, thủy lợi, khỏe mạnh, quý, hóa");
+    assert_eq!(sample, "Hoà bình, thuỷ lợi, khoẻ mạnh, quý, hoá");
+    let rows = grades_under(move_tones_to_second_vowel);
+    assert_same_grades(&rows, "tone placement");
+}
+
+#[test]
+fn upper_case_headers_and_nbsp_do_not_matter() {
+    let rows = grades_under(|t| t.replace(' ', "\u{00A0}"));
+    assert_same_grades(&rows, "NBSP");
+}
+
+#[test]
+fn text_without_diacritics_mostly_keeps_its_grade() {
+    let rows = grades_under(strip_diacritics);
+    let same = rows.iter().filter(|(_, a, b)| a == b).count();
+    for (name, a, b) in &rows {
+        assert!(
+            (level(a) - level(b)).abs() <= 1,
+            "{name}: {a} became {b} without diacritics"
+        );
+    }
+    let share = same as f64 / rows.len() as f64;
+    assert!(share >= 0.9, "only {same}/{} kept their grade", rows.len());
+}
+
+#[test]
+fn stripped_essays_are_flagged_no_diacritics() {
+    let g = grader();
+    let text = dev_text("01_giao_vien_thcs_yen_thach.txt");
+    let row = grade(&g, "x", &strip_diacritics(&text));
+    assert!(row.flags.contains(&thuhoach::Flag::NoDiacritics));
+    let row = grade(&g, "x", &text);
+    assert!(!row.flags.contains(&thuhoach::Flag::NoDiacritics));
+}
+
+#[test]
+fn utf16_and_docx_files_get_the_same_grade() {
+    let g = grader();
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, _) in dev_labels() {
+        let text = dev_text(&name);
+        let original = grade(&g, &name, &text);
+        let stem = name.trim_end_matches(".txt");
+        let utf16 = dir.path().join(format!("{stem}.utf16.txt"));
+        std::fs::write(&utf16, utf16le(&text)).expect("write");
+        let docx = dir.path().join(format!("{stem}.docx"));
+        std::fs::write(&docx, docx_bytes(&text)).expect("write");
+        for path in [utf16, docx] {
+            let row = g.grade_file(&path);
+            assert_eq!(row.error, None, "{}", path.display());
+            assert_eq!(row.grade, original.grade, "{}", path.display());
+            assert_eq!(row.score, original.score, "{}", path.display());
+            assert_eq!(row.author, original.author, "{}", path.display());
+        }
+    }
+}
+
+#[test]
+fn evidence_sentences_come_from_the_essay() {
+    let g = grader();
+    let text = dev_text("01_giao_vien_thcs_yen_thach.txt");
+    let row = grade(&g, "x", &text);
+    let flat = thuhoach::text::display(&text);
+    let covered: Vec<_> = row.themes.iter().filter(|t| t.covered).collect();
+    assert!(covered.len() >= 8, "a good essay covers many themes");
+    for t in covered {
+        assert!(!t.evidence.is_empty(), "{} has no evidence", t.id);
+        for e in &t.evidence {
+            assert!(flat.contains(e.as_str()), "evidence not in essay: {e}");
+        }
+    }
+}
