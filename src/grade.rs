@@ -123,6 +123,9 @@ pub fn grade(findings: &Findings, rubric: &CompiledRubric) -> Grade {
             Condition::Flag(f) => findings.flags.contains(f),
             Condition::MissingPart(p) => !findings.parts[*p].found,
             Condition::MissingRequiredTheme(n) => missing_required >= *n,
+            Condition::WeakCriterion(c, below) => {
+                findings.criteria[*c] < below * spec.criteria[*c].max
+            }
         };
         if fires && cap > uncapped_level {
             level = level.max(cap);

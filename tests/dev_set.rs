@@ -21,13 +21,27 @@ fn grade(g: &Grader, name: &str, text: &str) -> Assessment {
 
 #[test]
 fn agrees_with_the_committee_on_the_dev_essays() {
-    let g = grader();
     let labels = dev_labels();
     assert_eq!(labels.len(), 24);
+    check_agreement(&dev_dir(), &labels);
+}
+
+/// The demo essays were written apart from the rubric, as a check on essays it was not built on.
+#[test]
+fn agrees_on_the_demo_essays() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/demo");
+    let labels = labels_in(&dir);
+    assert_eq!(labels.len(), 8);
+    check_agreement(&dir, &labels);
+}
+
+fn check_agreement(dir: &std::path::Path, labels: &[(String, String)]) {
+    let g = grader();
     let mut confusion = [[0usize; 4]; 4];
     let mut exact = 0;
-    for (name, human) in &labels {
-        let row = grade(&g, name, &dev_text(name));
+    for (name, human) in labels {
+        let text = std::fs::read_to_string(dir.join(name)).expect("essay");
+        let row = grade(&g, name, &text);
         let engine = row.grade.clone().expect("grade");
         let (h, e) = (level(human), level(&engine));
         confusion[h as usize][e as usize] += 1;
@@ -145,4 +159,17 @@ fn evidence_sentences_come_from_the_essay() {
             assert!(flat.contains(e.as_str()), "evidence not in essay: {e}");
         }
     }
+}
+
+#[test]
+fn an_essay_about_another_congress_does_not_pass_for_this_one() {
+    let g = grader();
+    let text = dev_text("01_giao_vien_thcs_yen_thach.txt");
+    let original = grade(&g, "x", &text);
+    assert!(!original.flags.contains(&thuhoach::Flag::OffTopic));
+    // Same content, but the body says it is about Đại hội XIV.
+    let other = text.replace("XIII", "XIV");
+    let row = grade(&g, "x", &other);
+    assert!(row.flags.contains(&thuhoach::Flag::OffTopic), "{:?}", row.flags);
+    assert_eq!(row.grade.as_deref(), Some("poor"));
 }

@@ -48,7 +48,11 @@ impl Rng {
         self.unit() < p
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.next_u64() as usize % items.len()]
+    }
+
+    pub fn pick_ref<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.next_u64() as usize % items.len()]
     }
 
@@ -360,7 +364,7 @@ impl Context {
         };
         let place = place_name(rng);
         let district = place_name(rng);
-        let kind = rng.pick(UNITS);
+        let kind = rng.pick_ref(UNITS);
         let fill = |s: &str| {
             s.replace("{p}", &place)
                 .replace("{d}", &district)
@@ -405,7 +409,7 @@ fn header(ctx: &Context, rng: &mut Rng) -> String {
         ctx.year
     ));
     t.push_str("BÀI THU HOẠCH\n");
-    t.push_str(*rng.pick(&[
+    t.push_str(rng.pick(&[
         "Học tập, quán triệt Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng\n\n",
         "Nghiên cứu, học tập Nghị quyết Đại hội XIII của Đảng\n\n",
         "Về việc học tập và làm theo Nghị quyết Đại hội lần thứ XIII\n\n",
@@ -421,7 +425,7 @@ fn header(ctx: &Context, rng: &mut Rng) -> String {
     }
     t.push_str(&format!("Chức vụ: {}\n", ctx.role));
     t.push_str(&format!("Chi bộ: {}, huyện {}\n\n", ctx.unit, ctx.district));
-    t.push_str(&fill(*rng.pick(INTROS), ctx, rng));
+    t.push_str(&fill(rng.pick(INTROS), ctx, rng));
     t.push_str("\n\n");
     t
 }
@@ -655,11 +659,11 @@ impl<'a> Deck<'a> {
 }
 
 fn insight(deck: &mut Deck<'_>, rng: &mut Rng) -> String {
-    let opener = *rng.pick(OPENERS);
+    let opener = rng.pick(OPENERS);
     let mut s = format!("{opener}{}", deck.draw(rng));
     if rng.chance(0.35) {
         s.push_str(", ");
-        s.push_str(*rng.pick(TAILS));
+        s.push_str(rng.pick(TAILS));
     }
     s.push('.');
     upper_first(&s)
@@ -697,7 +701,7 @@ fn paragraphs(
 }
 
 fn heading(out: &mut String, options: &[&str], ctx: &Context, rng: &mut Rng) {
-    let h = fill(*rng.pick(options), ctx, rng);
+    let h = fill(rng.pick(options), ctx, rng);
     out.push_str(&h);
     out.push_str("\n\n");
 }
@@ -816,7 +820,7 @@ fn repeated_body(out: &mut String, ctx: &Context, rng: &mut Rng, budget: usize) 
 }
 
 fn signature(out: &mut String, ctx: &Context, rng: &mut Rng) {
-    out.push_str(*rng.pick(&[
+    out.push_str(rng.pick(&[
         "NGƯỜI VIẾT THU HOẠCH\n",
         "Người viết\n(Ký, ghi rõ họ tên)\n",
         "Người thu hoạch\n",

@@ -147,6 +147,7 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
     let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); spec.themes.len()];
     let mut body_theme_phrases = HashSet::new();
     let mut other = 0;
+    let (mut own_subject, mut other_subject) = (0usize, 0usize);
     let mut lead_ins: Vec<(usize, usize, usize)> = Vec::new();
     let mut aspect_sentences: Vec<Vec<Vec<usize>>> = spec
         .parts
@@ -174,16 +175,20 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
                     if f.counts() && concrete_ok {
                         push_unique(&mut aspect_sentences[p][asp], s);
                     }
-                    // "Tôi xin cam kết:" introduces a list: its items belong to the aspect.
+                    // "Tôi xin cam kết:" introduces a list, "3. Đề xuất, kiến nghị" a
+                    // subsection: what follows belongs to the aspect.
                     let para = a.sentences[s].paragraph;
-                    if a.text[a.paragraphs[para].span.clone()]
-                        .trim_end()
-                        .ends_with(':')
-                    {
+                    let opens = a.paragraphs[para].heading == Some(Heading::Minor)
+                        || a.text[a.paragraphs[para].span.clone()]
+                            .trim_end()
+                            .ends_with(':');
+                    if opens && !lead_ins.contains(&(para, p, asp)) {
                         lead_ins.push((para, p, asp));
                     }
                 }
                 Owner::OtherResolution if f.in_body => other += 1,
+                Owner::OwnSubject if f.in_body => own_subject += 1,
+                Owner::OtherSubject if f.in_body => other_subject += 1,
                 _ => {}
             }
         }
@@ -302,6 +307,7 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
     let ot = &spec.off_topic;
     if signals.theme_phrases < ot.min_theme_hits
         || (other > 0 && other as f64 >= ot.other_ratio * signals.theme_phrases as f64)
+        || (other_subject >= 2 && other_subject > own_subject)
     {
         flags.push(Flag::OffTopic);
     }
@@ -442,9 +448,10 @@ fn credit_lists_and_sections(
         }
     };
     for &(lead, p, asp) in lead_ins {
+        let under_heading = a.paragraphs[lead].heading.is_some();
         for para in (lead + 1..a.paragraphs.len()).take(MAX_LIST_ITEMS) {
             let item = &a.paragraphs[para];
-            if item.heading.is_some() || !is_list_item(a, para) {
+            if item.heading.is_some() || !(under_heading || is_list_item(a, para)) {
                 break;
             }
             for s in item.sentences.clone() {

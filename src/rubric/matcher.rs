@@ -15,6 +15,10 @@ pub enum Owner {
     Cue(usize, usize),
     /// A marker of another resolution.
     OtherResolution,
+    /// This resolution named as the essay's subject.
+    OwnSubject,
+    /// Another resolution named as the essay's subject.
+    OtherSubject,
 }
 
 #[derive(Debug, Clone)]

@@ -47,11 +47,13 @@ pub enum Measure {
 }
 
 /// What a rule looks at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
     Flag(Flag),
     MissingPart(usize),
     MissingRequiredTheme(usize),
+    /// Criterion `.0` earned less than share `.1` of its maximum.
+    WeakCriterion(usize, f64),
 }
 
 /// A rubric checked and ready to grade with.
@@ -273,8 +275,15 @@ fn compile(
             }
         }
     }
-    for o in &spec.off_topic.other_resolutions {
+    let ot = &spec.off_topic;
+    for o in &ot.other_resolutions {
         matcher.add(o, Owner::OtherResolution);
+    }
+    for o in &ot.own_subjects {
+        matcher.add(o, Owner::OwnSubject);
+    }
+    for o in &ot.other_subjects {
+        matcher.add(o, Owner::OtherSubject);
     }
     let mut conditions = Vec::new();
     let mut caps = Vec::new();
@@ -288,6 +297,11 @@ fn compile(
                 .map(Condition::MissingPart)
         } else if r.when == "missing_required_theme" {
             Some(Condition::MissingRequiredTheme(r.at_least.max(1)))
+        } else if let Some(c) = r.when.strip_prefix("weak_criterion:") {
+            spec.criteria
+                .iter()
+                .position(|x| x.id == c)
+                .map(|i| Condition::WeakCriterion(i, r.below))
         } else {
             None
         };
@@ -296,7 +310,7 @@ fn compile(
                 "rules.when",
                 &r.when,
                 format!(
-                    "điều kiện \"{}\" không hợp lệ (dùng flag:<cờ>, missing_part:<id phần> hoặc missing_required_theme)",
+                    "điều kiện \"{}\" không hợp lệ (dùng flag:<cờ>, missing_part:<id phần>, missing_required_theme hoặc weak_criterion:<id tiêu chí>)",
                     r.when
                 ),
             ));

@@ -154,6 +154,13 @@ pub struct OffTopic {
     pub other_resolutions: Vec<String>,
     #[serde(default = "one")]
     pub other_ratio: f64,
+    /// Names of this resolution as an essay's subject ("đại hội xiii").
+    #[serde(default)]
+    pub own_subjects: Vec<String>,
+    /// Names of another resolution as the subject ("đại hội xiv"): named at least twice and
+    /// more often than this one, the essay is about that other resolution.
+    #[serde(default)]
+    pub other_subjects: Vec<String>,
 }
 
 impl Default for OffTopic {
@@ -162,6 +169,8 @@ impl Default for OffTopic {
             min_theme_hits: 3,
             other_resolutions: Vec::new(),
             other_ratio: 1.0,
+            own_subjects: Vec::new(),
+            other_subjects: Vec::new(),
         }
     }
 }
@@ -170,10 +179,19 @@ impl Default for OffTopic {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
-    /// `flag:<flag>`, `missing_part:<part id>` or `missing_required_theme`.
+    /// `flag:<flag>`, `missing_part:<part id>`, `missing_required_theme` or
+    /// `weak_criterion:<criterion id>`.
     pub when: String,
     pub cap: String,
     pub reason: String,
+    /// For `missing_required_theme`: fires when at least this many are missing.
     #[serde(default = "one_hit")]
     pub at_least: usize,
+    /// For `weak_criterion`: fires when the criterion earned less than this share of its max.
+    #[serde(default = "half")]
+    pub below: f64,
+}
+
+fn half() -> f64 {
+    0.5
 }

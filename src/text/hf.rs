@@ -6,17 +6,21 @@
 //! its canonical key (lower case, NFC, old-style tone placement, ð → đ).
 //!
 //! The regexes use only syntax that fancy-regex (Rust) and Oniguruma (the Python wheels) read
-//! alike: `\p{..}` general categories and scripts, `\x{..}`, `&&` in classes, lookaround with
-//! fixed-length lookbehind.
+//! alike: `\p{..}` general categories and scripts, `\x{..}`, `&&` in classes, `\K`, lookahead,
+//! and lookbehind whose alternatives have a fixed length.
 //!
-//! Known limits (none occurs in the dev essays): a tone misplaced other than by the new-style
-//! rule (`hòan`, `qúa`, `gìa`) or a second tone in one word is left as written, while the
-//! analyzer moves or drops it; Katakana runs, Hebrew quote rules and emoji ZWJ sequences are
-//! not segmented as UAX#29 does.
+//! Known limits, none of which occurs in the dev essays: a tone placed other than by the old
+//! or the new style (`hòan`, `qúa`, `gìa`, `hòa2`) stays where it was written, while the
+//! analyzer moves it; a word with more than `MAX_TONES_PER_WORD` tones keeps some of its
+//! extra ones; a combining mark after a space, or two quality marks on one letter, may be
+//! read differently. Outside Latin script: Katakana runs, Hebrew quote rules and emoji ZWJ
+//! sequences are not segmented as UAX#29 does, and kana with voicing marks or Hangul come
+//! out composed (NFC) where the analyzer leaves them decomposed.
 
 use std::collections::BTreeSet;
 
 use tokenizers::models::wordlevel::WordLevel;
+use tokenizers::normalizers::replace::ReplacePattern;
 use tokenizers::normalizers::{Lowercase, Replace, Sequence, NFC, NFD};
 use tokenizers::pre_tokenizers::split::{Split, SplitPattern};
 use tokenizers::{NormalizerWrapper, SplitDelimiterBehavior, Tokenizer};
@@ -39,7 +43,8 @@ pub enum HfExportError {
     Rubric(#[from] toml::de::Error),
 }
 
-// UAX#29 word-break classes, as regex classes (see the tables of unicode-segmentation).
+// UAX#29 word-break classes as regex classes (after the tables of unicode-segmentation).
+
 /// Extend, Format and ZWJ: marks and invisible format characters stay inside the word.
 const EXTEND: &str = r"[\p{M}\p{Cf}&&[^\x{200B}]]";
 /// ALetter: letters, except scripts UAX#29 segments otherwise (one ideograph, one kana…).
@@ -50,9 +55,19 @@ const NUMERIC: &str = r"\p{Nd}";
 /// ExtendNumLet: underscore and other connectors, and the narrow no-break space.
 const EXTEND_NUM_LET: &str = r"[\p{Pc}\x{202F}]";
 /// MidLetter and MidNumLetQ: join two letters ("l'a", "v.v").
-const MID_LETTER: &str = r"[:'.\x{00B7}\x{0387}\x{055F}\x{05F4}\x{2018}\x{2019}\x{2024}\x{2027}\x{FE13}\x{FE52}\x{FE55}\x{FF07}\x{FF0E}\x{FF1A}]";
+const MID_LETTER: &str = concat!(
+    r"[:'.\x{00B7}\x{0387}\x{055F}\x{05F4}\x{2018}\x{2019}\x{2024}\x{2027}",
+    r"\x{FE13}\x{FE52}\x{FE55}\x{FF07}\x{FF0E}\x{FF1A}]"
+);
 /// MidNum and MidNumLetQ: join two digits ("6,5", "1.587").
-const MID_NUM: &str = r"[,;'.\x{037E}\x{0589}\x{060C}\x{060D}\x{066C}\x{07F8}\x{2018}\x{2019}\x{2024}\x{2044}\x{FE10}\x{FE14}\x{FE50}\x{FE52}\x{FE54}\x{FF07}\x{FF0C}\x{FF0E}\x{FF1B}]";
+const MID_NUM: &str = concat!(
+    r"[,;'.\x{037E}\x{0589}\x{060C}\x{060D}\x{066C}\x{07F8}\x{2018}\x{2019}\x{2024}",
+    r"\x{2044}\x{FE10}\x{FE14}\x{FE50}\x{FE52}\x{FE54}\x{FF07}\x{FF0C}\x{FF0E}\x{FF1B}]"
+);
+
+/// The analyzer keeps the first tone of a word and drops the others; the exported normalizer
+/// drops one per regex pass, enough for words of up to this many tones.
+const MAX_TONES_PER_WORD: usize = 4;
 
 /// Tone marks: grave, acute, tilde, hook above, dot below.
 const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
@@ -78,9 +93,10 @@ pub fn export_tokenizer_json(pretty: bool) -> Result<String, HfExportError> {
     Ok(export_tokenizer()?.to_string(pretty)?)
 }
 
-/// NFD → lower case → ð to đ → marks without meaning in Vietnamese dropped → NFC → marks
-/// that composed with nothing dropped → new-style tone placement moved to the old style.
-/// Lower case comes before the tone rules, which are written for lower-case letters.
+/// NFD → lower case → ð to đ → marks without meaning in Vietnamese dropped → tones after a
+/// word's first dropped → NFC → marks that composed with nothing dropped (as the analyzer
+/// drops them) → new-style tone placement moved to the old style. Lower case comes before
+/// the tone rules, which are written for lower-case letters.
 fn normalizer() -> Result<Sequence, HfExportError> {
     let vietnamese_marks: String = TONES.iter().chain(&QUALITIES).map(|c| escape(*c)).collect();
     let mut steps: Vec<NormalizerWrapper> = vec![
@@ -92,28 +108,60 @@ fn normalizer() -> Result<Sequence, HfExportError> {
             "",
         )?
         .into(),
-        NFC.into(),
-        Replace::new(regex(r"[\x{0300}-\x{036F}]"), "")?.into(),
     ];
+    for _ in 1..MAX_TONES_PER_WORD {
+        steps.push(Replace::new(regex(&second_tone_pattern()), "")?.into());
+    }
+    steps.push(NFC.into());
+    steps.push(Replace::new(regex(r"[\x{0300}-\x{036F}]"), "")?.into());
     for rule in tone_rules() {
         steps.push(rule?.into());
     }
     Ok(Sequence::new(steps))
 }
 
-/// `oà` → `òa`, `oẻ` → `ỏe`, `uý` → `úy` … when the vowels end the word (an open syllable)
-/// and no vowel comes before them; never for `uy` after `q` (quý keeps its tone on y).
+/// A tone mark that follows another one in the same word (NFD text): the analyzer keeps the
+/// first tone of a word only, which matters when a missing space joins two syllables
+/// ("bình.Đảng" → "bình.đang"). The match starts at the first tone and `\K` keeps only the
+/// second in the match, so one pass drops one tone per word.
+fn second_tone_pattern() -> String {
+    let tones: String = TONES.iter().map(|c| escape(*c)).collect();
+    let inside_word = format!(
+        "(?:{ALETTER}|{NUMERIC}|{EXTEND_NUM_LET}|{EXTEND}\
+         |(?<={ALETTER}|\\p{{M}}){MID_LETTER}(?={EXTEND}*{ALETTER})\
+         |(?<={NUMERIC}){MID_NUM}(?={EXTEND}*{NUMERIC}))"
+    );
+    format!("[{tones}]{inside_word}*?\\K[{tones}]")
+}
+
+/// `oà` → `òa`, `oẻ` → `ỏe`, `uý` → `úy` … (NFC lower case) when these are the word's first
+/// vowels and end it (an open syllable), as the analyzer's old-style rule places the tone;
+/// never for `uy` after `q` (quý keeps its tone on y). The match starts where the word
+/// starts, so that a vowel earlier in a joined word ("a.xoã") blocks it; `\K` leaves the
+/// consonants before the vowels out of the replaced text. The word start is judged on one or
+/// two characters before it, as a fixed-length lookbehind allows.
 fn tone_rules() -> impl Iterator<Item = Result<Replace, HfExportError>> {
     let vowels = vowel_letters();
+    let word_start = format!(
+        "(?<!{ALETTER}|{NUMERIC}|{EXTEND_NUM_LET}|{EXTEND}\
+         |{ALETTER}{MID_LETTER}|\\p{{M}}{MID_LETTER})"
+    );
+    let consonants = format!(
+        "(?:(?![{vowels}]){ALETTER}|{NUMERIC}|{EXTEND_NUM_LET}|{EXTEND}\
+         |{MID_LETTER}(?={EXTEND}*{ALETTER})|{MID_NUM}(?={EXTEND}*{NUMERIC}))*"
+    );
+    // From the word start to the first vowel; only what follows `\K` is replaced.
+    let before_vowels = format!(r"{word_start}{consonants}\K");
     let continues_word =
         format!("(?:{ALETTER}|{NUMERIC}|{EXTEND_NUM_LET}|{EXTEND}|{MID_LETTER}{EXTEND}*{ALETTER})");
-    [('o', 'a', ""), ('o', 'e', ""), ('u', 'y', "q")]
+    [('o', 'a', ""), ('o', 'e', ""), ('u', 'y', "(?<!q)")]
         .into_iter()
         .flat_map(|nucleus| TONES.map(|tone| (nucleus, tone)))
         .map(move |((first, second, not_after), tone)| {
+            let written = format!("{first}{}", with_marks(second, &[tone]));
+            // The look-ahead first is only there for speed: most positions fail it at once.
             let pattern = format!(
-                "(?<![{not_after}{vowels}]){first}{}(?!{continues_word})",
-                with_marks(second, &[tone])
+                r"(?=\S*?{written}){before_vowels}{not_after}{written}(?!{continues_word})"
             );
             let content = format!("{}{second}", with_marks(first, &[tone]));
             Ok(Replace::new(regex(&pattern), content)?)
@@ -128,7 +176,8 @@ fn word_pattern() -> String {
         format!("(?:{ALETTER}{EXTEND}*)+(?:{MID_LETTER}{EXTEND}*(?:{ALETTER}{EXTEND}*)+)*");
     let digits = format!("(?:{NUMERIC}{EXTEND}*)+(?:{MID_NUM}{EXTEND}*(?:{NUMERIC}{EXTEND}*)+)*");
     let joiner = format!("{EXTEND_NUM_LET}{EXTEND}*");
-    format!("(?:{joiner})*(?:{letters}|{digits})(?:{letters}|{digits}|{joiner})*|[\\p{{L}}\\p{{N}}]{EXTEND}*")
+    let word = format!("(?:{joiner})*(?:{letters}|{digits})(?:{letters}|{digits}|{joiner})*");
+    format!(r"{word}|[\p{{L}}\p{{N}}]{EXTEND}*")
 }
 
 /// Every lower-case letter the analyzer counts as a vowel (a e i o u y with any quality mark
@@ -166,8 +215,8 @@ fn escape(c: char) -> String {
     format!(r"\x{{{:04X}}}", c as u32)
 }
 
-fn regex(pattern: &str) -> tokenizers::normalizers::replace::ReplacePattern {
-    tokenizers::normalizers::replace::ReplacePattern::Regex(pattern.to_string())
+fn regex(pattern: &str) -> ReplacePattern {
+    ReplacePattern::Regex(pattern.to_string())
 }
 
 /// Word-level model: `[UNK]` is 0, then the canonical keys of the words in the rubric's

@@ -36,9 +36,14 @@ pub fn dev_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dev")
 }
 
-/// (file name, human grade) from labels.csv.
+/// (file name, human grade) from the dev essays' labels.csv.
 pub fn dev_labels() -> Vec<(String, String)> {
-    let path = dev_dir().join("labels.csv");
+    labels_in(&dev_dir())
+}
+
+/// (file name, human grade) from `dir/labels.csv`.
+pub fn labels_in(dir: &Path) -> Vec<(String, String)> {
+    let path = dir.join("labels.csv");
     let mut reader = csv::Reader::from_path(&path).expect("labels.csv");
     reader
         .records()
