@@ -56,6 +56,20 @@ enum Command {
         #[command(subcommand)]
         command: RubricCommand,
     },
+    /// The analyzer as a Hugging Face tokenizer, for ML pipelines in other systems.
+    Tokenizer {
+        #[command(subcommand)]
+        command: TokenizerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenizerCommand {
+    /// Write tokenizer.json: the same normalization and syllable tokens as thuhoach.
+    Export {
+        #[arg(long, default_value = "tokenizer.json")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -140,6 +154,15 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             } else {
                 Outcome::AllHandled
             })
+        }
+        Command::Tokenizer {
+            command: TokenizerCommand::Export { out },
+        } => {
+            let json = thuhoach::text::export_tokenizer_json(true)?;
+            std::fs::write(&out, json)
+                .with_context(|| format!("không ghi được {}", out.display()))?;
+            eprintln!("đã ghi {}", out.display());
+            Ok(Outcome::AllHandled)
         }
         Command::Rubric {
             command: RubricCommand::Check { file },

@@ -233,3 +233,19 @@ fn missing_input_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("khong-co-thu-muc-nay"));
 }
+
+#[test]
+fn tokenizer_export_writes_a_loadable_tokenizer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("tokenizer.json");
+    let out = thuhoach!("tokenizer", "export", "--out", &path);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let tok = tokenizers::Tokenizer::from_file(&path).expect("load tokenizer.json");
+    let enc = tok
+        .encode("Nghị quyết Đại hội XIII, HOÀ BÌNH", false)
+        .expect("encode");
+    assert_eq!(
+        enc.get_tokens(),
+        ["nghị", "quyết", "đại", "hội", "xiii", "hòa", "bình"]
+    );
+}

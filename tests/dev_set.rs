@@ -170,6 +170,10 @@ fn an_essay_about_another_congress_does_not_pass_for_this_one() {
     // Same content, but the body says it is about Đại hội XIV.
     let other = text.replace("XIII", "XIV");
     let row = grade(&g, "x", &other);
-    assert!(row.flags.contains(&thuhoach::Flag::OffTopic), "{:?}", row.flags);
+    assert!(
+        row.flags.contains(&thuhoach::Flag::OffTopic),
+        "{:?}",
+        row.flags
+    );
     assert_eq!(row.grade.as_deref(), Some("poor"));
 }

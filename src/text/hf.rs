@@ -47,7 +47,8 @@ pub enum HfExportError {
 
 /// Extend, Format and ZWJ: marks and invisible format characters stay inside the word.
 const EXTEND: &str = r"[\p{M}\p{Cf}&&[^\x{200B}]]";
-/// ALetter: letters, except scripts UAX#29 segments otherwise (one ideograph, one kana…).
+/// ALetter: letters, but not those of the scripts UAX#29 does not join as ALetter
+/// (ideographs, kana, Thai…), which are then words of one character.
 const ALETTER: &str =
     r"[\p{L}\p{Nl}&&[^\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Myanmar}\p{Khmer}]]";
 /// Numeric.
