@@ -23,6 +23,7 @@
 
 pub mod assess;
 pub mod grade;
+pub mod index;
 pub mod ingest;
 pub mod report;
 pub mod rubric;
@@ -47,6 +48,8 @@ pub enum Error {
     Input(#[from] ingest::IngestError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Index(#[from] index::IndexError),
     #[error("{0}")]
     Other(String),
 }
@@ -107,14 +110,19 @@ impl Grader {
 
     /// Reads and grades one file. Never fails: an unreadable file gives a row with `error`.
     pub fn grade_file(&self, path: &Path) -> Assessment {
+        self.grade_file_with_text(path).0
+    }
+
+    /// Like [`Grader::grade_file`], also returning the text read (for indexing).
+    pub fn grade_file_with_text(&self, path: &Path) -> (Assessment, Option<String>) {
         let file = path.display().to_string();
         match ingest::read_document(path) {
             Ok(doc) => {
                 let mut row = self.grade_text(&file, &doc.text);
                 row.notes = doc.notes;
-                row
+                (row, Some(doc.text))
             }
-            Err(e) => Assessment::failed(file, e.to_string(), &self.rubric),
+            Err(e) => (Assessment::failed(file, e.to_string(), &self.rubric), None),
         }
     }
 
@@ -136,6 +144,71 @@ impl Grader {
             rows.into_iter().for_each(&mut sink);
         }
         Ok(())
+    }
+}
+
+/// What indexing a batch did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct IndexReport {
+    /// Essays added or replaced.
+    pub indexed: usize,
+    /// Files that could not be read (not in the index).
+    pub failed: usize,
+    /// Essays removed because their files are gone (`prune`).
+    pub removed: usize,
+    /// Essays in the index afterwards.
+    pub total: u64,
+}
+
+impl Grader {
+    /// Grades `files` and adds them to `index`, replacing earlier versions of the same files.
+    /// Rows of files that could not be read go to `on_error`. With `prune`, essays whose files
+    /// no longer exist are removed.
+    pub fn index_files(
+        &self,
+        index: &index::EssayIndex,
+        files: &[PathBuf],
+        jobs: usize,
+        prune: bool,
+        mut on_error: impl FnMut(&Assessment),
+    ) -> Result<IndexReport, Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_err(|e| Error::Other(format!("không tạo được các luồng xử lý: {e}")))?;
+        let mut writer = index.writer(pool.current_num_threads())?;
+        let mut report = IndexReport::default();
+        for chunk in files.chunks(BATCH) {
+            let rows: Vec<(Assessment, Option<String>)> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|p| self.grade_file_with_text(p))
+                    .collect()
+            });
+            for (row, text) in rows {
+                match text {
+                    Some(text) if row.error.is_none() => {
+                        writer.add(&row, &text)?;
+                        report.indexed += 1;
+                    }
+                    _ => {
+                        report.failed += 1;
+                        on_error(&row);
+                    }
+                }
+            }
+        }
+        if prune {
+            for file in index.files()? {
+                if !Path::new(&file).exists() {
+                    writer.remove(&file);
+                    report.removed += 1;
+                }
+            }
+        }
+        writer.commit()?;
+        report.total = index.num_docs();
+        Ok(report)
     }
 }
 

@@ -11,6 +11,7 @@ use anyhow::{anyhow, bail, Context};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use thuhoach::index::{EssayIndex, SearchOptions};
 use thuhoach::report::{explain, Format, RowWriter};
 use thuhoach::{CompiledRubric, Grader};
 
@@ -45,6 +46,43 @@ enum Command {
         #[arg(long)]
         jobs: Option<usize>,
     },
+    /// Build or update a search index (re-indexing a file replaces it).
+    Index {
+        /// Essay files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Index folder (created if missing).
+        #[arg(long)]
+        index: PathBuf,
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Remove essays whose files no longer exist.
+        #[arg(long)]
+        prune: bool,
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// Search indexed essays: words and "quoted phrases", with or without diacritics.
+    Search {
+        query: String,
+        #[arg(long)]
+        index: PathBuf,
+        /// Only essays of this party cell / unit (diacritics optional).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only essays with this grade id (good, fair, average, poor).
+        #[arg(long)]
+        grade: Option<String>,
+        #[arg(long)]
+        min_score: Option<f64>,
+        /// Only essays with this flag (repeatable), e.g. near_duplicate.
+        #[arg(long)]
+        flag: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, value_enum, default_value = "table")]
+        format: SearchFormat,
+    },
     /// Explain one essay's grade in Vietnamese: themes with evidence, parts, flags, advice.
     Explain {
         file: PathBuf,
@@ -70,6 +108,12 @@ enum TokenizerCommand {
         #[arg(long, default_value = "tokenizer.json")]
         out: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SearchFormat {
+    Table,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -144,6 +188,66 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             out,
             jobs,
         } => grade(&paths, rubric.as_deref(), format, out.as_deref(), jobs),
+        Command::Index {
+            paths,
+            index,
+            rubric,
+            prune,
+            jobs,
+        } => {
+            let grader = Grader::new(load_rubric(rubric.as_deref())?);
+            let files = thuhoach::collect_inputs(&paths).map_err(|e| usage(e.to_string()))?;
+            let idx = EssayIndex::open_or_create(&index).map_err(|e| usage(e.to_string()))?;
+            let report = grader.index_files(&idx, &files, jobs.unwrap_or(0), prune, |row| {
+                eprintln!(
+                    "thuhoach: {}: {}",
+                    row.file,
+                    row.error.as_deref().unwrap_or("")
+                );
+            })?;
+            eprintln!(
+                "Đã lập chỉ mục {} bài ({} tệp lỗi, {} bài đã xóa); chỉ mục có {} bài.",
+                report.indexed, report.failed, report.removed, report.total
+            );
+            Ok(if report.failed > 0 {
+                Outcome::SomeFailed
+            } else {
+                Outcome::AllHandled
+            })
+        }
+        Command::Search {
+            query,
+            index,
+            unit,
+            grade,
+            min_score,
+            flag,
+            limit,
+            format,
+        } => {
+            let idx = EssayIndex::open(&index).map_err(|e| usage(e.to_string()))?;
+            let opts = SearchOptions {
+                unit,
+                grade,
+                min_score,
+                flags: flag,
+                limit,
+            };
+            let results = idx.search(&query, &opts).map_err(|e| match e {
+                thuhoach::index::IndexError::Query(q) => usage(q.to_string()),
+                other => other.into(),
+            })?;
+            let mut out = io::stdout().lock();
+            match format {
+                SearchFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &results)?;
+                    writeln!(out)?;
+                }
+                SearchFormat::Table => print_hits(&mut out, &results, io::stdout().is_terminal())?,
+            }
+            out.flush()?;
+            Ok(Outcome::AllHandled)
+        }
         Command::Explain { file, rubric } => {
             let grader = Grader::new(load_rubric(rubric.as_deref())?);
             let row = grader.grade_file(&file);
@@ -172,6 +276,55 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::AllHandled)
         }
     }
+}
+
+fn print_hits(
+    out: &mut impl Write,
+    results: &thuhoach::index::SearchResults,
+    terminal: bool,
+) -> io::Result<()> {
+    let (open, close) = if terminal {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    writeln!(
+        out,
+        "{} bài phù hợp{}",
+        results.total,
+        if results.hits.len() < results.total {
+            format!(", hiện {} bài đầu", results.hits.len())
+        } else {
+            String::new()
+        }
+    )?;
+    for (i, h) in results.hits.iter().enumerate() {
+        writeln!(
+            out,
+            "\n{}. {} — {} — {} — {} {}",
+            i + 1,
+            h.file,
+            h.author.as_deref().unwrap_or("(không rõ)"),
+            h.unit.as_deref().unwrap_or("(không rõ)"),
+            h.grade_label.as_deref().unwrap_or("-"),
+            h.score.map(|s| format!("{s:.1}")).unwrap_or_default()
+        )?;
+        let mut marked = String::new();
+        let mut at = 0;
+        for &(start, end) in &h.highlights {
+            if start < at || end > h.snippet.len() {
+                continue;
+            }
+            marked.push_str(&h.snippet[at..start]);
+            marked.push_str(open);
+            marked.push_str(&h.snippet[start..end]);
+            marked.push_str(close);
+            at = end;
+        }
+        marked.push_str(&h.snippet[at..]);
+        writeln!(out, "   {}", thuhoach::text::display(&marked))?;
+    }
+    Ok(())
 }
 
 fn grade(
