@@ -25,6 +25,7 @@ pub mod assess;
 pub mod grade;
 pub mod index;
 pub mod ingest;
+pub mod originality;
 pub mod report;
 pub mod rubric;
 pub mod text;

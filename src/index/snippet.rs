@@ -1,7 +1,7 @@
 //! Snippets cut from the original text around the query's matches, found with the grading
 //! analyzer, so a phrase is highlighted only where its syllables stand together.
 
-use crate::text::{analyze, Analyzed};
+use crate::text::{analyze, push_display, Analyzed};
 
 use super::QueryPart;
 
@@ -103,25 +103,6 @@ fn best_sentence(ranges: &[(usize, usize, usize)], sentences: usize) -> Option<u
     (max > 0)
         .then(|| counts.iter().position(|&c| c == max))
         .flatten()
-}
-
-/// Appends text with every run of white space (newlines, NBSP) shown as one space.
-fn push_display(out: &mut String, s: &str) {
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            space = true;
-        } else {
-            if space && !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
-        }
-    }
-    if space && !out.is_empty() && !out.ends_with(' ') {
-        out.push(' ');
-    }
 }
 
 /// The snippet as HTML: escaped text, matches in `<b>`.

@@ -50,6 +50,9 @@ pub struct Metadata {
     pub unit: Option<String>,
 }
 
+/// Longer lines are body text, never a header field.
+const MAX_HEADER_LINE_BYTES: usize = 400;
+
 /// Finds the author and unit in the header area of an essay's text.
 pub fn extract_metadata(text: &str) -> Metadata {
     let mut author = None;
@@ -59,7 +62,11 @@ pub fn extract_metadata(text: &str) -> Metadata {
             unit = Some((rank, value));
         }
     };
-    for line in non_empty_lines(text).take(HEADER_LINES) {
+    // Header fields sit on short lines; long ones are body paragraphs.
+    let header = non_empty_lines(text)
+        .take(HEADER_LINES)
+        .filter(|l| l.len() <= MAX_HEADER_LINE_BYTES);
+    for line in header {
         for (label, value) in fields(line) {
             if author.is_none() && AUTHOR_LABELS.contains(&label.as_str()) {
                 author = clean_author(value);

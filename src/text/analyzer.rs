@@ -98,7 +98,28 @@ impl<'a> Analyzed<'a> {
 
 /// Collapses every run of white space (NBSP and other Unicode spaces included) to one space.
 pub fn display(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    push_display(&mut out, s.trim());
+    out
+}
+
+/// Appends `s` with every run of white space shown as one space.
+pub fn push_display(out: &mut String, s: &str) {
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    if space && !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
 }
 
 /// Analyzes a whole text: paragraphs, headings, sentences and tokens.

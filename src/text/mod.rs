@@ -4,6 +4,8 @@ mod analyzer;
 mod hf;
 mod syllable;
 
-pub use analyzer::{analyze, display, phrase_keys, Analyzed, Heading, Paragraph, Sentence, Token};
+pub use analyzer::{
+    analyze, display, phrase_keys, push_display, Analyzed, Heading, Paragraph, Sentence, Token,
+};
 pub use hf::{export_tokenizer, export_tokenizer_json, HfExportError};
 pub use syllable::{push_keys, SyllableInfo};

@@ -4,6 +4,8 @@
 //! placement: hòa, khỏe, thủy), so `hoà`/`hòa`, NFD/NFC and upper/lower case all give the same
 //! key. The folded key drops every diacritic and maps đ → d, for text typed without diacritics.
 
+use std::sync::OnceLock;
+
 use unicode_normalization::char::{compose, decompose_canonical};
 
 /// Tone marks as combining characters: grave, acute, tilde, hook above, dot below.
@@ -34,6 +36,67 @@ pub struct SyllableInfo {
     pub has_diacritics: bool,
 }
 
+/// Longest token handled letter by letter; longer ones are not syllables and are only lowered.
+const MAX_LETTERS: usize = 24;
+
+/// A precomposed Latin letter split into lower-case base, quality mark and tone.
+#[derive(Clone, Copy)]
+struct Parts {
+    base: char,
+    quality: Option<char>,
+    tone: Option<char>,
+}
+
+/// Precomposed letters of U+00C0–U+01B0 and U+1EA0–U+1EF9 (every Vietnamese letter), split
+/// once, so the hot loop does a table look-up instead of a Unicode decomposition.
+fn parts_of(ch: char) -> Option<Parts> {
+    static TABLE: OnceLock<Vec<Option<Parts>>> = OnceLock::new();
+    const LATIN: (u32, u32) = (0xC0, 0x1B0);
+    const EXTENDED: (u32, u32) = (0x1EA0, 0x1EF9);
+    let index = |c: u32| {
+        if (LATIN.0..=LATIN.1).contains(&c) {
+            Some((c - LATIN.0) as usize)
+        } else if (EXTENDED.0..=EXTENDED.1).contains(&c) {
+            Some((LATIN.1 - LATIN.0 + 1 + c - EXTENDED.0) as usize)
+        } else {
+            None
+        }
+    };
+    let table = TABLE.get_or_init(|| {
+        (LATIN.0..=LATIN.1)
+            .chain(EXTENDED.0..=EXTENDED.1)
+            .map(|c| char::from_u32(c).and_then(split))
+            .collect()
+    });
+    index(ch as u32).and_then(|i| table.get(i).copied().flatten())
+}
+
+/// Splits one precomposed letter; `None` for anything that is not a letter with at most one
+/// quality mark and one tone.
+fn split(ch: char) -> Option<Parts> {
+    let mut parts = Parts {
+        base: '\0',
+        quality: None,
+        tone: None,
+    };
+    let mut ok = true;
+    decompose_canonical(ch, |part| {
+        if TONES.contains(&part) && parts.tone.is_none() {
+            parts.tone = Some(part);
+        } else if is_quality_mark(part) && parts.quality.is_none() {
+            parts.quality = Some(part);
+        } else if parts.base == '\0' && !('\u{300}'..='\u{36F}').contains(&part) {
+            parts.base = match part {
+                'Ð' | 'ð' | 'Đ' => 'đ',
+                c => c.to_lowercase().next().unwrap_or(c),
+            };
+        } else {
+            ok = false;
+        }
+    });
+    (ok && parts.base.is_alphabetic()).then_some(parts)
+}
+
 /// Appends the canonical key and the folded key of `token` (one UAX#29 word) to `key` and `fold`.
 pub fn push_keys(token: &str, key: &mut String, fold: &mut String) -> SyllableInfo {
     let mut info = SyllableInfo::default();
@@ -46,38 +109,69 @@ pub fn push_keys(token: &str, key: &mut String, fold: &mut String) -> SyllableIn
         }
         return info;
     }
-    let mut letters: Vec<Letter> = Vec::with_capacity(token.len());
+    let mut letters = [Letter {
+        base: '\0',
+        quality: None,
+    }; MAX_LETTERS];
+    let mut len = 0;
     let mut tone: Option<(usize, char)> = None;
     for ch in token.chars() {
-        decompose_canonical(ch, |part| {
-            if TONES.contains(&part) {
-                if tone.is_none() && !letters.is_empty() {
-                    tone = Some((letters.len() - 1, part));
-                }
-            } else if is_quality_mark(part) {
-                if let Some(last) = letters.last_mut() {
-                    last.quality = Some(part);
-                }
-            } else if ('\u{300}'..='\u{36F}').contains(&part) {
-                // Other combining marks carry no meaning in Vietnamese: dropped.
-            } else {
-                let base = match part {
-                    'Ð' | 'ð' | 'Đ' => 'đ',
-                    c => c.to_lowercase().next().unwrap_or(c),
-                };
-                letters.push(Letter {
-                    base,
-                    quality: None,
-                });
+        if len == MAX_LETTERS {
+            // Not a syllable: keep it whole, lower-cased, so it still matches itself.
+            let lower = token.to_lowercase();
+            key.push_str(&lower);
+            fold.push_str(&lower);
+            info.alphabetic = true;
+            return info;
+        }
+        if ch.is_ascii() {
+            letters[len] = Letter {
+                base: ch.to_ascii_lowercase(),
+                quality: None,
+            };
+            len += 1;
+        } else if let Some(p) = parts_of(ch) {
+            letters[len] = Letter {
+                base: p.base,
+                quality: p.quality,
+            };
+            len += 1;
+            if let (Some(t), None) = (p.tone, tone) {
+                tone = Some((len - 1, t));
             }
-        });
+        } else {
+            decompose_canonical(ch, |part| {
+                if TONES.contains(&part) {
+                    if tone.is_none() && len > 0 {
+                        tone = Some((len - 1, part));
+                    }
+                } else if is_quality_mark(part) {
+                    if len > 0 {
+                        letters[len - 1].quality = Some(part);
+                    }
+                } else if ('\u{300}'..='\u{36F}').contains(&part) {
+                    // Other combining marks carry no meaning in Vietnamese: dropped.
+                } else if len < MAX_LETTERS {
+                    let base = match part {
+                        'Ð' | 'ð' | 'Đ' => 'đ',
+                        c => c.to_lowercase().next().unwrap_or(c),
+                    };
+                    letters[len] = Letter {
+                        base,
+                        quality: None,
+                    };
+                    len += 1;
+                }
+            });
+        }
     }
-    for l in &letters {
+    let letters = &letters[..len];
+    for l in letters {
         info.alphabetic |= l.base.is_alphabetic();
         info.has_diacritics |= l.quality.is_some() || l.base == 'đ';
     }
     info.has_diacritics |= tone.is_some();
-    let tone_at = tone.map(|(original, mark)| (tone_position(&letters).unwrap_or(original), mark));
+    let tone_at = tone.map(|(original, mark)| (tone_position(letters).unwrap_or(original), mark));
     for (i, l) in letters.iter().enumerate() {
         let tone = tone_at.and_then(|(at, mark)| (at == i).then_some(mark));
         key.push(compose_letter(l.base, l.quality, tone));
@@ -203,6 +297,12 @@ mod tests {
                 assert!(f.is_ascii(), "fold of {form}");
             }
         }
+    }
+
+    #[test]
+    fn long_tokens_are_kept_whole() {
+        let word = "Nghịquyếtđạihộiđạibiểutoànquốclầnthứmười";
+        assert_eq!(keys(word).0, word.to_lowercase());
     }
 
     #[test]

@@ -1,0 +1,641 @@
+//! The committee's numbers: essays matched to the roster, participation and the grade
+//! distribution per party cell and in total, and the essays a person should look at again.
+//!
+//! Percentages of each level are of the *graded* essays of a row, with one decimal, rounded by
+//! the largest-remainder method so that every row sums to exactly 100.0 (naive rounding of the
+//! seed district's 427 / 1,016 / 348 of 1,791 gives 23.8 + 56.7 + 19.4 = 99.9).
+
+use std::collections::HashMap;
+
+use super::roster::{
+    file_key, file_matches, name_key, unit_key, unit_match, Member, NameKey, Roster, UnitKey,
+    UnitMatch,
+};
+use crate::assess::Flag;
+use crate::grade::Assessment;
+use crate::rubric::{Level, RubricRef};
+
+/// Name of the group of essays and members whose party cell is not known.
+pub const UNKNOWN_UNIT: &str = "(Chưa rõ chi bộ)";
+/// Name of the totals row.
+pub const TOTAL_LABEL: &str = "Tổng cộng";
+/// A score this close to a level's threshold (either side) is borderline.
+pub const BORDERLINE_POINTS: f64 = 2.0;
+
+/// Flags that make an essay worth a second look by a person.
+pub const REVIEW_FLAGS: [Flag; 5] = [
+    Flag::CopiedReference,
+    Flag::NearDuplicate,
+    Flag::OffTopic,
+    Flag::KeywordStuffing,
+    Flag::RepeatedText,
+];
+
+/// One row of the summary table: a party cell, or the total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitRow {
+    /// The cell's name as written in the roster (or in the essays without a roster).
+    pub name: String,
+    /// Members listed in the roster (`None` without a roster).
+    pub members: Option<usize>,
+    /// Members with at least one essay (`None` without a roster).
+    pub members_submitted: Option<usize>,
+    /// `members_submitted / members` in percent, one decimal (`None` without members).
+    pub participation: Option<f64>,
+    /// Essays (files) placed in this cell, unreadable ones included.
+    pub essays: usize,
+    /// Essays with a level of the rubric: the base of the percentages.
+    pub graded: usize,
+    /// Essays per level, in the rubric's order (highest first).
+    pub counts: Vec<usize>,
+    /// Percent of `graded` per level, one decimal, summing to exactly 100.0 (all 0.0 when
+    /// nothing was graded).
+    pub percents: Vec<f64>,
+    /// Essays without a level: files that could not be read or graded.
+    pub errors: usize,
+    /// Essays on the review list.
+    pub review: usize,
+}
+
+impl UnitRow {
+    fn new(name: String, levels: usize) -> Self {
+        UnitRow {
+            name,
+            members: None,
+            members_submitted: None,
+            participation: None,
+            essays: 0,
+            graded: 0,
+            counts: vec![0; levels],
+            percents: vec![0.0; levels],
+            errors: 0,
+            review: 0,
+        }
+    }
+
+    fn finish(&mut self) {
+        self.percents = percentages(&self.counts);
+        self.participation = match (self.members_submitted, self.members) {
+            (Some(s), Some(m)) if m > 0 => Some(participation(s, m)),
+            _ => None,
+        };
+    }
+}
+
+/// Where one essay (row of the results) landed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// Index of the roster member it was matched to.
+    pub member: Option<usize>,
+    /// Index into [`Summary::units`].
+    pub unit: usize,
+    /// Level index in the rubric, when the essay has one.
+    pub level: Option<usize>,
+    /// The name to show: the roster's spelling when matched, else the essay's own.
+    pub name: Option<String>,
+}
+
+/// An essay a person should look at, and why (reasons in Vietnamese).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewItem {
+    /// Index of the essay in the rows.
+    pub row: usize,
+    /// Index into [`Summary::units`].
+    pub unit: usize,
+    pub reasons: Vec<String>,
+}
+
+/// Everything a committee report shows, computed once for every output format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// The rubric's levels, highest first: ids for the rows' `grade`, labels for people.
+    pub levels: Vec<Level>,
+    /// One row per party cell: the roster's cells in roster order, then cells only essays
+    /// name, in order of appearance, then [`UNKNOWN_UNIT`] if needed.
+    pub units: Vec<UnitRow>,
+    pub total: UnitRow,
+    /// A roster was given: members and participation are known.
+    pub has_roster: bool,
+    /// One placement per row, in row order.
+    pub placements: Vec<Placement>,
+    /// Roster members without an essay, in roster order.
+    pub missing: Vec<Member>,
+    /// Rows (indices) of essays that match no roster member (empty without a roster).
+    pub unmatched: Vec<usize>,
+    /// Essays to look at again, by cell then in row order.
+    pub review: Vec<ReviewItem>,
+    /// The rubrics named by the rows, in order of appearance.
+    pub rubrics: Vec<RubricRef>,
+}
+
+/// Percent of each count in their sum, in tenths, summing to exactly 1000 (largest remainder;
+/// ties go to the larger count, then to the earlier, higher level). All zero when the sum is 0.
+pub fn percentage_tenths(counts: &[usize]) -> Vec<u64> {
+    let total: u128 = counts.iter().map(|&c| c as u128).sum();
+    if total == 0 {
+        return vec![0; counts.len()];
+    }
+    let mut tenths: Vec<u64> = Vec::with_capacity(counts.len());
+    let mut order: Vec<(u128, usize, usize)> = Vec::with_capacity(counts.len());
+    for (i, &c) in counts.iter().enumerate() {
+        let scaled = c as u128 * 1000;
+        tenths.push((scaled / total) as u64);
+        order.push((scaled % total, c, i));
+    }
+    let given: u64 = tenths.iter().sum();
+    let left = 1000u64.saturating_sub(given) as usize;
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    for &(_, _, i) in order.iter().take(left) {
+        tenths[i] += 1;
+    }
+    tenths
+}
+
+/// Percent of each count in their sum, one decimal, summing to exactly 100.0.
+pub fn percentages(counts: &[usize]) -> Vec<f64> {
+    percentage_tenths(counts)
+        .into_iter()
+        .map(|t| t as f64 / 10.0)
+        .collect()
+}
+
+/// `part / whole` in percent, one decimal, halves rounded up.
+pub fn participation(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        return 0.0;
+    }
+    let (p, w) = (part as u128, whole as u128);
+    ((p * 2000 + w) / (2 * w)) as f64 / 10.0
+}
+
+/// An integer the Vietnamese way: 1.791.
+pub fn fmt_int_vi(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A number with one decimal the Vietnamese way: 23,9.
+pub fn fmt_dec_vi(x: f64) -> String {
+    let s = format!("{x:.1}");
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "0"));
+    let (sign, int) = match int.strip_prefix('-') {
+        Some(i) => ("-", i),
+        None => ("", int),
+    };
+    let int = int.parse::<usize>().map(fmt_int_vi).unwrap_or_else(|_| int.to_string());
+    format!("{sign}{int},{frac}")
+}
+
+/// A roster member with the keys matching needs.
+struct Keyed<'a> {
+    member: &'a Member,
+    name: NameKey,
+    unit: Option<UnitKey>,
+    file: Option<String>,
+    unit_index: usize,
+}
+
+/// Growing list of cells, found by key.
+struct Units {
+    rows: Vec<UnitRow>,
+    keys: Vec<Option<UnitKey>>,
+    by_key: HashMap<String, usize>,
+    levels: usize,
+}
+
+impl Units {
+    fn index(&mut self, name: Option<&str>) -> usize {
+        let key = name.map(unit_key).filter(|k| !k.key.is_empty());
+        let lookup = key.as_ref().map_or(String::new(), |k| k.key.clone());
+        if let Some(&i) = self.by_key.get(&lookup) {
+            return i;
+        }
+        let shown = match (&key, name) {
+            (Some(_), Some(n)) => n.to_string(),
+            _ => UNKNOWN_UNIT.to_string(),
+        };
+        self.rows.push(UnitRow::new(shown, self.levels));
+        self.keys.push(key);
+        self.by_key.insert(lookup, self.rows.len() - 1);
+        self.rows.len() - 1
+    }
+}
+
+impl Summary {
+    /// Places every essay in a party cell (through the roster when there is one), counts the
+    /// levels per cell and in total, and lists who has not submitted, which essays match
+    /// nobody, and which essays need a second look.
+    ///
+    /// Matching essays to members: a member whose roster row names a file is matched by that
+    /// file (same path, same trailing path, or same name without extension). The others are
+    /// matched by name, as the one analyzer keys it (case, spacing, NFC/NFD and tone placement
+    /// do not matter; then, if still unmatched and unambiguous, diacritics do not either),
+    /// among members whose cell agrees with the essay's (equal, one containing the other, or
+    /// not stated). Two members with the same name in agreeing cells match nobody: the essay
+    /// goes on the review list. A member matched by more than one essay is counted once for
+    /// participation and each of the essays goes on the review list.
+    pub fn build(rows: &[Assessment], roster: Option<&Roster>, levels: &[Level]) -> Summary {
+        let mut units = Units {
+            rows: Vec::new(),
+            keys: Vec::new(),
+            by_key: HashMap::new(),
+            levels: levels.len(),
+        };
+        let keyed: Vec<Keyed> = roster
+            .map(|r| {
+                r.members
+                    .iter()
+                    .map(|m| Keyed {
+                        member: m,
+                        name: name_key(&m.name),
+                        unit: m.unit.as_deref().map(unit_key).filter(|k| !k.key.is_empty()),
+                        file: m.file.as_deref().map(file_key),
+                        unit_index: units.index(m.unit.as_deref()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let roster_units = units.rows.len();
+        for k in &keyed {
+            let u = &mut units.rows[k.unit_index];
+            *u.members.get_or_insert(0) += 1;
+        }
+
+        let (matched, ambiguous) = match_members(rows, &keyed);
+
+        let mut essays_of_member: Vec<usize> = vec![0; keyed.len()];
+        for m in matched.iter().flatten() {
+            essays_of_member[*m] += 1;
+        }
+
+        // Cells of the essays.
+        let mut by_unit_text: HashMap<String, usize> = HashMap::new();
+        let mut placements = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let unit = match matched[i] {
+                Some(m) => keyed[m].unit_index,
+                None => match row.unit.as_deref() {
+                    Some(text) => match by_unit_text.get(text) {
+                        Some(&u) => u,
+                        None => {
+                            let u = roster_unit_for(text, &units.keys[..roster_units])
+                                .unwrap_or_else(|| units.index(Some(text)));
+                            by_unit_text.insert(text.to_string(), u);
+                            u
+                        }
+                    },
+                    None => units.index(None),
+                },
+            };
+            let level = match (&row.error, &row.grade) {
+                (None, Some(g)) => levels.iter().position(|l| &l.id == g),
+                _ => None,
+            };
+            placements.push(Placement {
+                member: matched[i],
+                unit,
+                level,
+                name: matched[i]
+                    .map(|m| keyed[m].member.name.clone())
+                    .or_else(|| row.author.clone()),
+            });
+        }
+
+        // The unknown cell goes last.
+        let unknown = units.by_key.get("").copied();
+        let order: Vec<usize> = {
+            let mut o: Vec<usize> = (0..units.rows.len()).collect();
+            o.sort_by_key(|&i| (Some(i) == unknown, i));
+            o
+        };
+        let mut new_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut unit_rows: Vec<UnitRow> = order.iter().map(|&i| units.rows[i].clone()).collect();
+        for p in &mut placements {
+            p.unit = new_index[p.unit];
+        }
+
+        // Review list.
+        let mut review = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let p = &placements[i];
+            let mut reasons = Vec::new();
+            if let Some(e) = &row.error {
+                reasons.push(format!("Không chấm được: {e}"));
+            } else if let (Some(g), None) = (&row.grade, p.level) {
+                reasons.push(format!("Xếp loại “{g}” không có trong barem"));
+            } else if row.grade.is_none() {
+                reasons.push("Chưa có xếp loại".to_string());
+            }
+            for flag in REVIEW_FLAGS {
+                if row.flags.contains(&flag) {
+                    reasons.push(flag.label().to_string());
+                }
+            }
+            if let (Some(score), Some(_), true) = (row.score, p.level, row.caps.is_empty()) {
+                if let Some(reason) = borderline(score, levels) {
+                    reasons.push(reason);
+                }
+            }
+            if let Some(m) = p.member {
+                if essays_of_member[m] > 1 {
+                    reasons.push(format!(
+                        "Đảng viên có {} bài trong các bài đã nộp",
+                        essays_of_member[m]
+                    ));
+                }
+            } else if roster.is_some() {
+                match (ambiguous[i], &row.author) {
+                    (n, _) if n > 1 => reasons.push(format!(
+                        "Trùng tên với {n} đảng viên trong danh sách, chưa xác định được người viết"
+                    )),
+                    (_, Some(_)) => reasons.push("Không có tên trong danh sách đảng viên".into()),
+                    (_, None) => reasons.push(
+                        "Không đọc được họ tên người viết, chưa đối chiếu được với danh sách"
+                            .into(),
+                    ),
+                }
+            }
+            if !reasons.is_empty() {
+                review.push(ReviewItem {
+                    row: i,
+                    unit: p.unit,
+                    reasons,
+                });
+            }
+        }
+        review.sort_by_key(|r| (r.unit, r.row));
+
+        // Counts.
+        let mut total = UnitRow::new(TOTAL_LABEL.to_string(), levels.len());
+        let has_roster = roster.is_some();
+        if has_roster {
+            for u in &mut unit_rows {
+                u.members.get_or_insert(0);
+                u.members_submitted = Some(0);
+            }
+            total.members = Some(keyed.len());
+            total.members_submitted = Some(essays_of_member.iter().filter(|&&n| n > 0).count());
+        }
+        for (m, &n) in essays_of_member.iter().enumerate() {
+            if n > 0 {
+                let u = &mut unit_rows[new_index[keyed[m].unit_index]];
+                *u.members_submitted.get_or_insert(0) += 1;
+            }
+        }
+        for p in &placements {
+            for u in [&mut unit_rows[p.unit], &mut total] {
+                u.essays += 1;
+                match p.level {
+                    Some(l) => {
+                        u.graded += 1;
+                        u.counts[l] += 1;
+                    }
+                    None => u.errors += 1,
+                }
+            }
+        }
+        for item in &review {
+            unit_rows[item.unit].review += 1;
+            total.review += 1;
+        }
+        for u in &mut unit_rows {
+            u.finish();
+        }
+        total.finish();
+
+        let missing = keyed
+            .iter()
+            .zip(&essays_of_member)
+            .filter(|(_, &n)| n == 0)
+            .map(|(k, _)| k.member.clone())
+            .collect();
+        let unmatched = if has_roster {
+            (0..rows.len()).filter(|&i| matched[i].is_none()).collect()
+        } else {
+            Vec::new()
+        };
+        let mut rubrics: Vec<RubricRef> = Vec::new();
+        for row in rows {
+            if !row.rubric.id.is_empty() && !rubrics.contains(&row.rubric) {
+                rubrics.push(row.rubric.clone());
+            }
+        }
+
+        Summary {
+            levels: levels.to_vec(),
+            units: unit_rows,
+            total,
+            has_roster,
+            placements,
+            missing,
+            unmatched,
+            review,
+            rubrics,
+        }
+    }
+
+    /// The review reasons of row `row`, if it is on the review list.
+    pub fn review_of(&self, row: usize) -> Option<&ReviewItem> {
+        self.review.iter().find(|r| r.row == row)
+    }
+}
+
+/// "Điểm 73,5 sát ngưỡng Tốt (75 điểm)" when the score is within [`BORDERLINE_POINTS`] of a
+/// threshold between two levels.
+fn borderline(score: f64, levels: &[Level]) -> Option<String> {
+    let n = levels.len();
+    levels
+        .iter()
+        .take(n.saturating_sub(1))
+        .map(|l| (l, (score - l.min_score).abs()))
+        .filter(|(_, d)| *d <= BORDERLINE_POINTS + 1e-9)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(l, _)| {
+            let t = if l.min_score.fract() == 0.0 {
+                format!("{}", l.min_score as i64)
+            } else {
+                fmt_dec_vi(l.min_score)
+            };
+            format!(
+                "Điểm {} sát ngưỡng {} ({t} điểm)",
+                fmt_dec_vi(score),
+                l.label
+            )
+        })
+}
+
+/// The roster cell an unmatched essay's unit names: the only one equal to it, else the only
+/// one contained in it (or containing it).
+fn roster_unit_for(text: &str, roster_units: &[Option<UnitKey>]) -> Option<usize> {
+    let key = unit_key(text);
+    if key.key.is_empty() {
+        return None;
+    }
+    for wanted in [UnitMatch::Equal, UnitMatch::Contains] {
+        let mut found = roster_units
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| unit_match(Some(&key), k.as_ref()) == wanted);
+        if let (Some((i, _)), None) = (found.next(), found.next()) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Each row's member (if any), and for rows left unmatched the number of members they could
+/// have been (more than one: same name in agreeing cells).
+fn match_members(rows: &[Assessment], keyed: &[Keyed]) -> (Vec<Option<usize>>, Vec<usize>) {
+    let mut matched: Vec<Option<usize>> = vec![None; rows.len()];
+    let mut ambiguous = vec![0usize; rows.len()];
+    if keyed.is_empty() {
+        return (matched, ambiguous);
+    }
+    let mut taken = vec![false; keyed.len()];
+
+    // 1. By the roster's file column, looked up by the file's last path component.
+    let mut by_file: HashMap<String, Vec<usize>> = HashMap::new();
+    for (m, k) in keyed.iter().enumerate() {
+        if let Some(f) = &k.file {
+            let last = f.rsplit('/').next().unwrap_or(f).to_string();
+            by_file.entry(last).or_default().push(m);
+        }
+    }
+    if !by_file.is_empty() {
+        for (i, row) in rows.iter().enumerate() {
+            let path = file_key(&row.file);
+            let last = path.rsplit('/').next().unwrap_or(&path);
+            let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
+            let found = [last, stem]
+                .into_iter()
+                .filter_map(|k| by_file.get(k))
+                .flatten()
+                .copied()
+                .find(|&m| keyed[m].file.as_deref().is_some_and(|f| file_matches(&path, f)));
+            if let Some(m) = found {
+                matched[i] = Some(m);
+                taken[m] = true;
+            }
+        }
+    }
+
+    // 2. By name and cell, for members without a file in the roster.
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_fold: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (m, k) in keyed.iter().enumerate() {
+        if k.file.is_none() && !k.name.key.is_empty() {
+            by_key.entry(k.name.key.as_str()).or_default().push(m);
+            by_fold.entry(k.name.fold.as_str()).or_default().push(m);
+        }
+    }
+    let row_keys: Vec<Option<(NameKey, Option<UnitKey>)>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if matched[i].is_some() {
+                return None;
+            }
+            let name = name_key(r.author.as_deref()?);
+            let unit = r.unit.as_deref().map(unit_key).filter(|k| !k.key.is_empty());
+            (!name.key.is_empty()).then_some((name, unit))
+        })
+        .collect();
+    for folded in [false, true] {
+        for (i, keys) in row_keys.iter().enumerate() {
+            let Some((name, unit)) = keys else { continue };
+            if matched[i].is_some() || (folded && ambiguous[i] > 1) {
+                continue;
+            }
+            let pool = if folded {
+                by_fold.get(name.fold.as_str())
+            } else {
+                by_key.get(name.key.as_str())
+            };
+            let Some(pool) = pool else { continue };
+            let scored: Vec<(usize, UnitMatch)> = pool
+                .iter()
+                .map(|&m| (m, unit_match(unit.as_ref(), keyed[m].unit.as_ref())))
+                .filter(|&(m, u)| u != UnitMatch::No && !(folded && taken[m]))
+                .collect();
+            let Some(best) = scored.iter().map(|&(_, u)| u).max() else {
+                continue;
+            };
+            let mut cands: Vec<usize> = scored
+                .iter()
+                .filter(|&&(_, u)| u == best)
+                .map(|&(m, _)| m)
+                .collect();
+            if cands.len() > 1 && cands.iter().any(|&m| !taken[m]) {
+                cands.retain(|&m| !taken[m]);
+            }
+            match cands.as_slice() {
+                [m] => {
+                    matched[i] = Some(*m);
+                    taken[*m] = true;
+                }
+                many => ambiguous[i] = many.len(),
+            }
+        }
+    }
+    (matched, ambiguous)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_district_rounds_to_exactly_100() {
+        let p = percentages(&[427, 1016, 348, 0]);
+        assert_eq!(p, vec![23.9, 56.7, 19.4, 0.0]);
+        assert_eq!(percentage_tenths(&[427, 1016, 348, 0]).iter().sum::<u64>(), 1000);
+    }
+
+    #[test]
+    fn thirds_and_empty_rows() {
+        assert_eq!(percentage_tenths(&[1, 1, 1]), vec![334, 333, 333]);
+        assert_eq!(percentages(&[0, 0]), vec![0.0, 0.0]);
+        assert_eq!(percentages(&[2, 0, 0]), vec![100.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn participation_rounds_half_up() {
+        assert_eq!(participation(1, 3), 33.3);
+        assert_eq!(participation(2, 3), 66.7);
+        assert_eq!(participation(0, 0), 0.0);
+        assert_eq!(participation(1791, 1791), 100.0);
+    }
+
+    #[test]
+    fn vietnamese_numbers() {
+        assert_eq!(fmt_int_vi(1791), "1.791");
+        assert_eq!(fmt_int_vi(50000), "50.000");
+        assert_eq!(fmt_int_vi(7), "7");
+        assert_eq!(fmt_dec_vi(23.85), "23,9");
+        assert_eq!(fmt_dec_vi(1234.5), "1.234,5");
+    }
+
+    #[test]
+    fn borderline_scores() {
+        let lv = |id: &str, min: f64| Level {
+            id: id.into(),
+            label: id.into(),
+            min_score: min,
+        };
+        let levels = [lv("good", 75.0), lv("fair", 42.0), lv("poor", 0.0)];
+        assert!(borderline(73.0, &levels).unwrap().contains("good (75 điểm)"));
+        assert!(borderline(77.0, &levels).is_some());
+        assert!(borderline(77.5, &levels).is_none());
+        assert!(borderline(1.0, &levels).is_none(), "the lowest level has no threshold");
+    }
+}
