@@ -121,6 +121,12 @@ impl Grader {
             Ok(doc) => {
                 let mut row = self.grade_text(&file, &doc.text);
                 row.notes = doc.notes;
+                if let Some(encoding) = doc.legacy_encoding {
+                    row.flags.push(Flag::LegacyEncoding);
+                    row.flags.sort();
+                    row.notes
+                        .push(format!("Đã chuyển từ bảng mã {encoding} sang Unicode"));
+                }
                 (row, Some(doc.text))
             }
             Err(e) => (Assessment::failed(file, e.to_string(), &self.rubric), None),

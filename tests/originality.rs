@@ -342,13 +342,15 @@ fn quoting_the_six_key_tasks_in_one_paragraph_is_not_copying() {
             .any(|s| s.text.contains("Quản lý chặt chẽ"));
         assert!(quoted, "{check:#?}");
         // …but is a small share of an essay of one's own: no flag.
-        assert!(check.copied_share < 0.25, "{src}: {}", check.copied_share);
+        assert!(check.copied_share < 0.35, "{src}: {}", check.copied_share);
         let o = Originality::new(check, Vec::new());
         assert!(o.flags(&Thresholds::default()).is_empty());
-        // With the six tasks in the base, quoting them does not count at all.
+        // With the six tasks in the base, quoting them does not count at all: what is left is
+        // at most what the essay copied before (less: its own quotes of the tasks are base too).
         let mut with_base = resolution();
         with_base.add_base(&paragraph);
-        assert!((with_base.check(&text).copied_share - before).abs() < 0.02);
+        let based = with_base.check(&text).copied_share;
+        assert!(based <= before + 1e-9, "{src}: {based} vs {before}");
         checked += 1;
     }
     assert_eq!(checked, 5);

@@ -50,6 +50,7 @@ pub(super) fn read<R: Read + Seek>(mut reader: R) -> Result<RawDocument, IngestE
         format: SourceFormat::Docx,
         text: extracted.text,
         notes: extracted.notes,
+        legacy_encoding: None,
     })
 }
 

@@ -67,6 +67,8 @@ pub struct RawDocument {
     /// Notes in Vietnamese for the user about how the file was read
     /// (e.g. "Tệp mã hóa UTF-16 LE").
     pub notes: Vec<String>,
+    /// The legacy 8-bit encoding converted to Unicode (e.g. "TCVN3 (ABC)"), if any.
+    pub legacy_encoding: Option<String>,
 }
 
 /// Why a file could not be read. Messages are in Vietnamese, for the

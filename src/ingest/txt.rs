@@ -29,6 +29,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<RawDocument, IngestError> {
         format: SourceFormat::Txt,
         text,
         notes,
+        legacy_encoding: None,
     })
 }
 

@@ -189,16 +189,6 @@ impl Cell {
             Cell::Empty => String::new(),
         }
     }
-
-    /// Text for people (Vietnamese decimals).
-    pub fn vi(&self) -> String {
-        match self {
-            Cell::Text(s) => s.clone(),
-            Cell::Int(n) => super::summary::fmt_int_vi(*n),
-            Cell::Pct(x) => fmt_dec_vi(*x),
-            Cell::Empty => String::new(),
-        }
-    }
 }
 
 /// Headers of the summary table ("Tổng hợp").
@@ -266,11 +256,6 @@ pub(crate) fn flag_labels(row: &Assessment) -> String {
         .join("; ")
 }
 
-/// The score with one decimal, Vietnamese style, or empty.
-pub(crate) fn score_vi(row: &Assessment) -> String {
-    row.score.map(fmt_dec_vi).unwrap_or_default()
-}
-
 /// A short file name for tables: the last path component.
 pub(crate) fn short_file(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
@@ -301,22 +286,25 @@ pub(crate) fn thresholds_vi(rubric: &CompiledRubric) -> String {
     parts.join("; ")
 }
 
+/// How the note giving the rubric file's SHA-256 begins (the hash follows it).
+pub(crate) const SHA_NOTE: &str = "Mã SHA-256 của tệp barem: ";
+
 /// Notes on how the numbers were made, shown under the tables of every format.
 pub(crate) fn method_notes(ctx: &Context) -> Vec<String> {
     let r = &ctx.rubric.reference;
     let spec = &ctx.rubric.spec.rubric;
     let mut notes = vec![
         format!(
-            "Barem: {} (mã “{}”{}), SHA-256: {}.",
+            "Barem: {} (mã “{}”{}).",
             spec.title,
             r.id,
             if spec.version.is_empty() {
                 String::new()
             } else {
                 format!(", phiên bản {}", spec.version)
-            },
-            r.sha256
+            }
         ),
+        format!("{SHA_NOTE}{}", r.sha256),
         format!("Ngưỡng xếp loại — {}.", thresholds_vi(ctx.rubric)),
         "Tỷ lệ (%) của từng mức xếp loại tính trên số bài đã chấm, làm tròn một chữ số thập \
          phân theo phương pháp phần dư lớn nhất, nên tổng mỗi dòng bằng đúng 100%."

@@ -7,13 +7,12 @@
 use std::path::Path;
 
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, LineSpacingType, PageMargin,
-    PageOrientationType, PageSize, Paragraph, Run, RunFonts, Section, SpecialIndentType, Table,
-    TableAlignmentType, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType,
-    VMergeType, WidthType,
+    AlignmentType, Docx, LineSpacing, LineSpacingType, PageMargin, PageOrientationType, PageSize,
+    Paragraph, Run, RunFonts, Section, SpecialIndentType, Table, TableAlignmentType, TableCell,
+    TableCellMargins, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
-use super::committee::{method_notes, short_file, Context};
+use super::committee::{method_notes, short_file, Context, SHA_NOTE};
 use super::summary::{fmt_dec_vi, fmt_int_vi, UnitRow, UNKNOWN_UNIT};
 use super::ReportError;
 
@@ -124,6 +123,11 @@ fn heading(text: &str) -> Paragraph {
         .keep_next(true)
 }
 
+/// A small empty paragraph after a table.
+fn gap() -> Paragraph {
+    para("", TEXT.size(SMALL), AlignmentType::Left).line_spacing(spacing(0, 60))
+}
+
 fn cell(text: &str, st: St, align: AlignmentType, width: usize) -> TableCell {
     TableCell::new()
         .add_paragraph(para(text, st, align))
@@ -229,13 +233,11 @@ fn main_section(ctx: &Context) -> Section {
             dist.join("; ")
         )))
         .add_table(distribution_table(ctx))
-        .add_paragraph(para("", TEXT.size(SMALL), AlignmentType::Center));
-    if s.units.len() > 1 || s.has_roster {
-        sec = sec.add_paragraph(body(&format!(
-            "Kết quả của từng chi bộ ({} chi bộ) được tổng hợp tại Phụ lục kèm theo báo cáo này.",
-            s.units.len()
-        )));
-    }
+        .add_paragraph(gap());
+    sec = sec.add_paragraph(body(&format!(
+        "Kết quả của từng chi bộ ({} chi bộ) được tổng hợp tại Phụ lục kèm theo báo cáo này.",
+        s.units.len()
+    )));
 
     // II. Members without an essay (with a roster).
     let mut n = 2;
@@ -252,7 +254,8 @@ fn main_section(ctx: &Context) -> Section {
                     "Có {} đảng viên trong danh sách chưa nộp bài thu hoạch:",
                     fmt_int_vi(s.missing.len())
                 )))
-                .add_table(missing_table(ctx));
+                .add_table(missing_table(ctx))
+                .add_paragraph(gap());
         }
         if !s.unmatched.is_empty() {
             sec = sec.add_paragraph(body(&format!(
@@ -277,16 +280,22 @@ fn main_section(ctx: &Context) -> Section {
                 "Có {} bài cần xem xét lại trước khi quyết định xếp loại:",
                 fmt_int_vi(s.review.len())
             )))
-            .add_table(review_table(ctx));
+            .add_table(review_table(ctx))
+            .add_paragraph(gap());
     }
 
     // IV. Rubric and method.
-    sec = sec.add_paragraph(heading(&format!(
-        "{}. BAREM CHẤM VÀ CÁCH TÍNH",
-        roman(n)
-    )));
+    sec = sec.add_paragraph(heading(&format!("{}. BAREM CHẤM VÀ CÁCH TÍNH", roman(n))));
     for note in method_notes(ctx) {
-        sec = sec.add_paragraph(body(&note));
+        sec = sec.add_paragraph(match note.strip_prefix(SHA_NOTE) {
+            // A 64-character hash cannot be justified: its own line, smaller.
+            Some(hash) => Paragraph::new()
+                .add_run(run(SHA_NOTE, TEXT))
+                .add_run(run(hash, TEXT.size(SMALL)))
+                .indent(None, Some(SpecialIndentType::FirstLine(567)), None, None)
+                .line_spacing(spacing(0, 120)),
+            None => body(&note),
+        });
     }
     sec.add_paragraph(para("", TEXT, AlignmentType::Left))
         .add_table(signature_block(ctx))
@@ -300,7 +309,7 @@ fn roman(n: usize) -> &'static str {
 }
 
 fn header_block(ctx: &Context) -> Table {
-    let left = 3_900;
+    let left = 4_400;
     let right = PORTRAIT_TEXT - left;
     let l = TableCell::new()
         .add_paragraph(para(
@@ -336,7 +345,7 @@ fn header_block(ctx: &Context) -> Table {
 
 fn distribution_table(ctx: &Context) -> Table {
     let s = ctx.summary;
-    let w = [600, 3_000, 1_800, 1_800];
+    let w = [750, 3_000, 1_800, 1_800];
     let hd = TEXT.size(TABLE).bold();
     let tx = TEXT.size(TABLE);
     let mut rows = vec![TableRow::new(vec![
@@ -349,8 +358,18 @@ fn distribution_table(ctx: &Context) -> Table {
         rows.push(TableRow::new(vec![
             cell(&(i + 1).to_string(), tx, AlignmentType::Center, w[0]),
             cell(&l.label, tx, AlignmentType::Left, w[1]),
-            cell(&fmt_int_vi(s.total.counts[i]), tx, AlignmentType::Center, w[2]),
-            cell(&fmt_dec_vi(s.total.percents[i]), tx, AlignmentType::Center, w[3]),
+            cell(
+                &fmt_int_vi(s.total.counts[i]),
+                tx,
+                AlignmentType::Center,
+                w[2],
+            ),
+            cell(
+                &fmt_dec_vi(s.total.percents[i]),
+                tx,
+                AlignmentType::Center,
+                w[3],
+            ),
         ]));
     }
     let total_pct = if s.total.graded > 0 { "100,0" } else { "0,0" };
@@ -365,7 +384,7 @@ fn distribution_table(ctx: &Context) -> Table {
 
 fn missing_table(ctx: &Context) -> Table {
     let s = ctx.summary;
-    let w = [700, 3_300, PORTRAIT_TEXT - 4_000];
+    let w = [750, 3_300, PORTRAIT_TEXT - 4_050];
     let hd = TEXT.size(TABLE).bold();
     let tx = TEXT.size(TABLE);
     let mut rows = vec![TableRow::new(vec![
@@ -390,7 +409,7 @@ fn missing_table(ctx: &Context) -> Table {
 
 fn review_table(ctx: &Context) -> Table {
     let s = ctx.summary;
-    let w = [600, 2_000, 2_000, 800, 1_100, PORTRAIT_TEXT - 6_500];
+    let w = [750, 2_100, 1_750, 800, 1_050, PORTRAIT_TEXT - 6_450];
     let hd = TEXT.size(TABLE).bold();
     let tx = TEXT.size(TABLE);
     let mut rows = vec![TableRow::new(vec![
@@ -429,14 +448,17 @@ fn review_table(ctx: &Context) -> Table {
             .vertical_align(VAlignType::Center);
         let label = p.level.map(|l| s.levels[l].label.as_str()).unwrap_or("—");
         let score = row.score.map(fmt_dec_vi).unwrap_or_else(|| "—".into());
-        rows.push(TableRow::new(vec![
-            cell(&(i + 1).to_string(), tx, AlignmentType::Center, w[0]),
-            who,
-            cell(&s.units[item.unit].name, tx, AlignmentType::Left, w[2]),
-            cell(&score, tx, AlignmentType::Center, w[3]),
-            cell(label, tx, AlignmentType::Center, w[4]),
-            reasons,
-        ]));
+        rows.push(
+            TableRow::new(vec![
+                cell(&(i + 1).to_string(), tx, AlignmentType::Center, w[0]),
+                who,
+                cell(&s.units[item.unit].name, tx, AlignmentType::Left, w[2]),
+                cell(&score, tx, AlignmentType::Center, w[3]),
+                cell(label, tx, AlignmentType::Center, w[4]),
+                reasons,
+            ])
+            .cant_split(),
+        );
     }
     bordered(rows, &w)
 }
@@ -446,8 +468,16 @@ fn signature_block(ctx: &Context) -> Table {
     let right = PORTRAIT_TEXT - left;
     let small = TEXT.size(SMALL);
     let l = TableCell::new()
-        .add_paragraph(para("Nơi nhận:", small.bold().underline(), AlignmentType::Left))
-        .add_paragraph(para("- Cấp ủy cấp trên (để báo cáo),", small, AlignmentType::Left))
+        .add_paragraph(para(
+            "Nơi nhận:",
+            small.bold().underline(),
+            AlignmentType::Left,
+        ))
+        .add_paragraph(para(
+            "- Cấp ủy cấp trên (để báo cáo),",
+            small,
+            AlignmentType::Left,
+        ))
         .add_paragraph(para("- Các chi bộ,", small, AlignmentType::Left))
         .add_paragraph(para("- Lưu tổ đánh giá.", small, AlignmentType::Left))
         .width(left, WidthType::Dxa);
@@ -462,7 +492,11 @@ fn signature_block(ctx: &Context) -> Table {
             AlignmentType::Center,
         ))
         .add_paragraph(para("TỔ TRƯỞNG", TEXT.bold(), AlignmentType::Center))
-        .add_paragraph(para("(Ký, ghi rõ họ tên)", TEXT.italic(), AlignmentType::Center))
+        .add_paragraph(para(
+            "(Ký, ghi rõ họ tên)",
+            TEXT.italic(),
+            AlignmentType::Center,
+        ))
         .add_paragraph(para("", TEXT, AlignmentType::Center))
         .add_paragraph(para("", TEXT, AlignmentType::Center))
         .add_paragraph(para("", TEXT, AlignmentType::Center))
@@ -494,12 +528,19 @@ fn appendix(ctx: &Context, doc: Docx) -> Docx {
 
     // Columns: STT, cell, [members, submitted, participation], essays, per level (count, %),
     // not graded, to review.
-    let num = 820;
-    let numeric = if s.has_roster { 3 } else { 0 } + 1 + 2 * s.levels.len() + 2;
-    let stt = 600;
-    let name = LANDSCAPE_TEXT.saturating_sub(stt + num * numeric).max(2_000);
+    // Counts and percentages 800 twips ("1.016" in 13 pt), the two word-headed columns
+    // ("Không chấm được", "Cần xem xét") a little wider; the cell's name takes the rest.
+    let num = 800;
+    let wide = 980;
+    let stt = 700;
+    let before_levels = if s.has_roster { 4 } else { 1 };
+    let numeric = before_levels + 2 * s.levels.len();
+    let name = LANDSCAPE_TEXT
+        .saturating_sub(stt + num * numeric + 2 * wide)
+        .max(2_000);
     let mut widths = vec![stt, name];
     widths.extend(std::iter::repeat_n(num, numeric));
+    widths.extend([wide, wide]);
 
     let hd = TEXT.size(TABLE).bold();
     let tx = TEXT.size(TABLE);
@@ -528,8 +569,8 @@ fn appendix(ctx: &Context, doc: Docx) -> Docx {
         second.push(cell("%", hd, c, num));
     }
     for h in ["Không chấm được", "Cần xem xét"] {
-        top.push(merged(h, num));
-        second.push(cont(num));
+        top.push(merged(h, wide));
+        second.push(cont(wide));
     }
     let mut rows = vec![TableRow::new(top), TableRow::new(second)];
     for (i, u) in s.units.iter().enumerate() {
@@ -553,14 +594,23 @@ fn unit_row(ctx: &Context, stt: Option<usize>, u: &UnitRow, widths: &[usize], st
     let s = ctx.summary;
     let c = AlignmentType::Center;
     let mut cells = vec![
-        cell(&stt.map(|n| n.to_string()).unwrap_or_default(), st, c, widths[0]),
+        cell(
+            &stt.map(|n| n.to_string()).unwrap_or_default(),
+            st,
+            c,
+            widths[0],
+        ),
         cell(&u.name, st, AlignmentType::Left, widths[1]),
     ];
     let mut values: Vec<String> = Vec::new();
     if s.has_roster {
         values.push(fmt_int_vi(u.members.unwrap_or(0)));
         values.push(fmt_int_vi(u.members_submitted.unwrap_or(0)));
-        values.push(u.participation.map(fmt_dec_vi).unwrap_or_else(|| "—".into()));
+        values.push(
+            u.participation
+                .map(fmt_dec_vi)
+                .unwrap_or_else(|| "—".into()),
+        );
     }
     values.push(fmt_int_vi(u.essays));
     for (n, p) in u.counts.iter().zip(&u.percents) {

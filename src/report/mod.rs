@@ -1,11 +1,29 @@
 //! Output: result rows as a table, JSON, JSON Lines or CSV, and explanations for people.
 
+mod committee;
+mod docx;
+mod error;
 mod explain;
+mod html;
+mod results;
+mod roster;
+mod summary;
+mod xlsx;
 
 use std::io::{self, Write};
 use std::path::Path;
 
+pub use committee::{
+    summary_csv, write_report, write_report_with, ReportDate, ReportFormat, ReportOptions,
+};
+pub use error::ReportError;
 pub use explain::explain;
+pub use results::read_results;
+pub use roster::{Member, Roster};
+pub use summary::{
+    participation, percentage_tenths, percentages, Placement, ReviewItem, Summary, UnitRow,
+    REVIEW_FLAGS, TOTAL_LABEL, UNKNOWN_UNIT,
+};
 
 use crate::grade::Assessment;
 use crate::rubric::CompiledRubric;

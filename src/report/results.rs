@@ -56,10 +56,7 @@ pub(crate) fn parse_row(line: &str) -> Result<Assessment, String> {
         }
     }
     if obj.get("rubric").is_none_or(Value::is_null) {
-        obj.insert(
-            "rubric".into(),
-            serde_json::json!({"id": "", "sha256": ""}),
-        );
+        obj.insert("rubric".into(), serde_json::json!({"id": "", "sha256": ""}));
     }
     serde_json::from_value(value).map_err(|e| e.to_string())
 }
@@ -76,6 +73,8 @@ mod tests {
         assert_eq!(r.error.as_deref(), Some("hỏng"));
         assert!(parse_row(r#"{"file":"c","flags":["no_such_flag"]}"#).is_err());
         assert!(parse_row(r#"[1]"#).is_err());
-        assert!(parse_row(r#"{"grade":"good"}"#).unwrap_err().contains("file"));
+        assert!(parse_row(r#"{"grade":"good"}"#)
+            .unwrap_err()
+            .contains("file"));
     }
 }

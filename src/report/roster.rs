@@ -510,13 +510,19 @@ mod tests {
     fn split_name_columns_and_english_headers() {
         let r = Roster::from_rows(
             "x",
-            rows(&[&["STT", "Họ và tên đệm", "Tên", "Đơn vị"], &["1", "Lê Thị", "Hoa", "X"]]),
+            rows(&[
+                &["STT", "Họ và tên đệm", "Tên", "Đơn vị"],
+                &["1", "Lê Thị", "Hoa", "X"],
+            ]),
         )
         .unwrap();
         assert_eq!(r.members[0].name, "Lê Thị Hoa");
         let r = Roster::from_rows(
             "x",
-            rows(&[&["No", "Full name", "Unit", "File"], &["1", "Le Hoa", "X", "a.docx"]]),
+            rows(&[
+                &["No", "Full name", "Unit", "File"],
+                &["1", "Le Hoa", "X", "a.docx"],
+            ]),
         )
         .unwrap();
         assert_eq!(r.members[0].file.as_deref(), Some("a.docx"));

@@ -106,7 +106,7 @@ pub struct ReviewItem {
 }
 
 /// Everything a committee report shows, computed once for every output format.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Summary {
     /// The rubric's levels, highest first: ids for the rows' `grade`, labels for people.
     pub levels: Vec<Level>,
@@ -189,7 +189,10 @@ pub fn fmt_dec_vi(x: f64) -> String {
         Some(i) => ("-", i),
         None => ("", int),
     };
-    let int = int.parse::<usize>().map(fmt_int_vi).unwrap_or_else(|_| int.to_string());
+    let int = int
+        .parse::<usize>()
+        .map(fmt_int_vi)
+        .unwrap_or_else(|_| int.to_string());
     format!("{sign}{int},{frac}")
 }
 
@@ -255,7 +258,11 @@ impl Summary {
                     .map(|m| Keyed {
                         member: m,
                         name: name_key(&m.name),
-                        unit: m.unit.as_deref().map(unit_key).filter(|k| !k.key.is_empty()),
+                        unit: m
+                            .unit
+                            .as_deref()
+                            .map(unit_key)
+                            .filter(|k| !k.key.is_empty()),
                         file: m.file.as_deref().map(file_key),
                         unit_index: units.index(m.unit.as_deref()),
                     })
@@ -353,7 +360,7 @@ impl Summary {
                         essays_of_member[m]
                     ));
                 }
-            } else if roster.is_some() {
+            } else if roster.is_some() && row.error.is_none() {
                 match (ambiguous[i], &row.author) {
                     (n, _) if n > 1 => reasons.push(format!(
                         "Trùng tên với {n} đảng viên trong danh sách, chưa xác định được người viết"
@@ -521,7 +528,12 @@ fn match_members(rows: &[Assessment], keyed: &[Keyed]) -> (Vec<Option<usize>>, V
                 .filter_map(|k| by_file.get(k))
                 .flatten()
                 .copied()
-                .find(|&m| keyed[m].file.as_deref().is_some_and(|f| file_matches(&path, f)));
+                .find(|&m| {
+                    keyed[m]
+                        .file
+                        .as_deref()
+                        .is_some_and(|f| file_matches(&path, f))
+                });
             if let Some(m) = found {
                 matched[i] = Some(m);
                 taken[m] = true;
@@ -546,7 +558,11 @@ fn match_members(rows: &[Assessment], keyed: &[Keyed]) -> (Vec<Option<usize>>, V
                 return None;
             }
             let name = name_key(r.author.as_deref()?);
-            let unit = r.unit.as_deref().map(unit_key).filter(|k| !k.key.is_empty());
+            let unit = r
+                .unit
+                .as_deref()
+                .map(unit_key)
+                .filter(|k| !k.key.is_empty());
             (!name.key.is_empty()).then_some((name, unit))
         })
         .collect();
@@ -598,7 +614,10 @@ mod tests {
     fn seed_district_rounds_to_exactly_100() {
         let p = percentages(&[427, 1016, 348, 0]);
         assert_eq!(p, vec![23.9, 56.7, 19.4, 0.0]);
-        assert_eq!(percentage_tenths(&[427, 1016, 348, 0]).iter().sum::<u64>(), 1000);
+        assert_eq!(
+            percentage_tenths(&[427, 1016, 348, 0]).iter().sum::<u64>(),
+            1000
+        );
     }
 
     #[test]
@@ -633,9 +652,14 @@ mod tests {
             min_score: min,
         };
         let levels = [lv("good", 75.0), lv("fair", 42.0), lv("poor", 0.0)];
-        assert!(borderline(73.0, &levels).unwrap().contains("good (75 điểm)"));
+        assert!(borderline(73.0, &levels)
+            .unwrap()
+            .contains("good (75 điểm)"));
         assert!(borderline(77.0, &levels).is_some());
         assert!(borderline(77.5, &levels).is_none());
-        assert!(borderline(1.0, &levels).is_none(), "the lowest level has no threshold");
+        assert!(
+            borderline(1.0, &levels).is_none(),
+            "the lowest level has no threshold"
+        );
     }
 }

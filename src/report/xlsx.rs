@@ -70,12 +70,17 @@ impl<'a> Sheet<'a> {
         let mut widths = Vec::with_capacity(headers.len());
         for (c, h) in headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &f.header)?;
-            // Headers wrap: their longest word sets the minimum.
+            // Headers wrap on at most three lines, never inside a word.
             let word = h.split(' ').map(|w| w.chars().count()).max().unwrap_or(0);
-            widths.push((word as f64 + 2.0).max(MIN_WIDTH));
+            let third = h.chars().count().div_ceil(3);
+            widths.push((word.max(third) as f64 + 2.0).max(MIN_WIDTH));
         }
-        ws.set_row_height(0, 32)?;
+        ws.set_row_height(0, 46)?;
         ws.set_freeze_panes(1, 0)?;
+        ws.set_landscape();
+        ws.set_paper_size(9); // A4
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, 0)?;
         Ok(Sheet { ws, widths })
     }
 
@@ -161,15 +166,20 @@ fn summary_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), X
         sheet.cell(r, c, cell, [&f.total_text, &f.total_int, &f.total_pct])?;
     }
     // The totals row stays outside the autofilter, so sorting keeps it at the bottom.
+    // Notes span the table's width and wrap, so they neither widen the printout nor hide.
+    let width: f64 = sheet.widths.iter().sum();
+    let last_col = sheet.widths.len().saturating_sub(1) as u16;
     sheet.finish(last_unit_row)?;
     r += 2;
+    let wrap = f.note.clone().set_text_wrap().set_align(FormatAlign::Top);
     for note in method_notes(ctx) {
-        ws.write_string_with_format(r, 0, note, &f.note)?;
+        let lines = (note.chars().count() as f64 / (width * 1.1))
+            .ceil()
+            .max(1.0);
+        ws.merge_range(r, 0, r, last_col, &note, &wrap)?;
+        ws.set_row_height(r, 15.0 * lines)?;
         r += 1;
     }
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
@@ -294,9 +304,7 @@ fn missing_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), X
         sheet.text(
             r,
             3,
-            m.unit
-                .as_deref()
-                .unwrap_or(super::summary::UNKNOWN_UNIT),
+            m.unit.as_deref().unwrap_or(super::summary::UNKNOWN_UNIT),
             &f.text,
         )?;
         if has_files {
