@@ -11,7 +11,9 @@
 //! - `THUHOACH_INDEX_CHUNK`: essays generated and graded at a time (default 5,000);
 //! - `THUHOACH_INDEX_DIR`: build the index in this folder and keep it (instead of a temp
 //!   folder); if it already holds an index, skip phases 1 and 2 and only time searches (to
-//!   profile search without re-indexing).
+//!   profile search without re-indexing);
+//! - `THUHOACH_INDEX_VERBOSE`: print the median time of every distinct query (default: the
+//!   five slowest of each kind), on stderr.
 //!
 //! Three phases, so that indexing is timed alone:
 //! 1. generate and grade, chunk by chunk (`corpus::generate` with one seed per chunk, grading on
@@ -404,7 +406,8 @@ fn time_kind(
     let mut times = Vec::with_capacity(count);
     let mut totals = 0usize;
     let mut empty = 0;
-    let mut slowest: Vec<(f64, usize, &str)> = Vec::new();
+    // Per distinct query: its times and its number of hits.
+    let mut by_query: BTreeMap<&str, (Vec<f64>, usize)> = BTreeMap::new();
     for _ in 0..count {
         let q = rng.pick_ref(queries);
         let t = Instant::now();
@@ -416,14 +419,26 @@ fn time_kind(
         if res.hits.is_empty() {
             empty += 1;
         }
-        slowest.push((ms, res.total, &q.label));
+        let entry = by_query.entry(&q.label).or_default();
+        entry.0.push(ms);
+        entry.1 = res.total;
     }
-    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut seen = std::collections::HashSet::new();
-    slowest.retain(|s| seen.insert(s.2));
-    eprintln!("  slowest {kind} queries:");
-    for (ms, total, label) in slowest.iter().take(5) {
-        eprintln!("    {ms:7.2} ms  {total:>7} hits  {label}");
+    let mut per_query: Vec<(f64, usize, usize, &str)> = by_query
+        .into_iter()
+        .map(|(label, (mut ms, total))| {
+            ms.sort_by(f64::total_cmp);
+            (percentile(&ms, 50.0), ms.len(), total, label)
+        })
+        .collect();
+    per_query.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let verbose = std::env::var_os("THUHOACH_INDEX_VERBOSE").is_some();
+    eprintln!(
+        "  {kind} queries by median time ({}):",
+        if verbose { "all" } else { "slowest 5" }
+    );
+    for (median, runs, total, label) in per_query.iter().take(if verbose { usize::MAX } else { 5 })
+    {
+        eprintln!("    {median:7.2} ms  ×{runs:<3} {total:>7} hits  {label}");
     }
     let mean = times.iter().sum::<f64>() / count as f64;
     times.sort_by(f64::total_cmp);
@@ -464,7 +479,7 @@ fn main() {
 
     let indexing = if reuse {
         println!(
-            "reusing the index in {} (phases 1 and 2 skipped)",
+            "reusing the index in {} (phases 1 and 2 skipped, THUHOACH_INDEX_N ignored)",
             index_dir.display()
         );
         None

@@ -398,9 +398,51 @@ fn score(batch: &Batch, report: &DuplicateReport) -> Score {
             }
         }
     }
+    if std::env::var_os("THUHOACH_DUPES_DEBUG").is_some() {
+        explain_misses(batch, report);
+    }
     Score {
         found_planted,
         false_pairs,
+    }
+}
+
+/// Prints, for planted pairs that were not reported, how much of each is in the other.
+fn explain_misses(batch: &Batch, report: &DuplicateReport) {
+    let found: std::collections::HashSet<(&str, &str)> = report
+        .clusters
+        .iter()
+        .flat_map(|c| &c.pairs)
+        .flat_map(|p| [(p.a.as_str(), p.b.as_str()), (p.b.as_str(), p.a.as_str())])
+        .collect();
+    let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, g) in batch.group.iter().enumerate() {
+        if let Some(g) = g {
+            groups.entry(*g).or_default().push(i);
+        }
+    }
+    let mut shown = 0;
+    for members in groups.values() {
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                let (a, b) = (&batch.docs[i], &batch.docs[j]);
+                if found.contains(&(a.0.as_str(), b.0.as_str())) || shown >= 20 {
+                    continue;
+                }
+                shown += 1;
+                let mut refs = thuhoach::originality::ReferenceSet::new();
+                refs.add_text("a", &a.1);
+                let mut back = thuhoach::originality::ReferenceSet::new();
+                back.add_text("b", &b.1);
+                eprintln!(
+                    "missed: {} ~ {}: {:.3} of b in a, {:.3} of a in b",
+                    a.0,
+                    b.0,
+                    refs.check(&b.1).copied_share,
+                    back.check(&a.1).copied_share
+                );
+            }
+        }
     }
 }
 

@@ -119,18 +119,24 @@ impl Grader {
         let file = path.display().to_string();
         match ingest::read_document(path) {
             Ok(doc) => {
-                let mut row = self.grade_text(&file, &doc.text);
-                row.notes = doc.notes;
-                if let Some(encoding) = doc.legacy_encoding {
-                    row.flags.push(Flag::LegacyEncoding);
-                    row.flags.sort();
-                    row.notes
-                        .push(format!("Đã chuyển từ bảng mã {encoding} sang Unicode"));
-                }
-                (row, Some(doc.text))
+                let (row, text) = self.grade_document(&file, doc);
+                (row, Some(text))
             }
             Err(e) => (Assessment::failed(file, e.to_string(), &self.rubric), None),
         }
+    }
+
+    /// Grades a document that was read, noting what the reader converted.
+    fn grade_document(&self, file: &str, doc: ingest::RawDocument) -> (Assessment, String) {
+        let mut row = self.grade_text(file, &doc.text);
+        row.notes = doc.notes;
+        if let Some(encoding) = doc.legacy_encoding {
+            row.flags.push(Flag::LegacyEncoding);
+            row.flags.sort();
+            row.notes
+                .push(format!("Đã chuyển từ bảng mã {encoding} sang Unicode"));
+        }
+        (row, doc.text)
     }
 
     /// Grades files on `jobs` threads (0: one per core) and hands each row to `sink`, on the
@@ -139,18 +145,103 @@ impl Grader {
         &self,
         paths: &[PathBuf],
         jobs: usize,
-        mut sink: impl FnMut(Assessment),
+        sink: impl FnMut(Assessment),
     ) -> Result<(), Error> {
+        self.grade_files_skipping(paths, jobs, None, sink)
+            .map(|_| ())
+    }
+
+    /// Like [`Grader::grade_files`], leaving out files already in `done` with the same content
+    /// and rubric (to resume an interrupted batch). Returns how many were left out.
+    pub fn grade_files_skipping(
+        &self,
+        paths: &[PathBuf],
+        jobs: usize,
+        done: Option<&DoneSet>,
+        mut sink: impl FnMut(Assessment),
+    ) -> Result<usize, Error> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build()
             .map_err(|e| Error::Other(format!("không tạo được các luồng xử lý: {e}")))?;
+        let mut skipped = 0;
         for chunk in paths.chunks(BATCH) {
-            let rows: Vec<Assessment> =
-                pool.install(|| chunk.par_iter().map(|p| self.grade_file(p)).collect());
-            rows.into_iter().for_each(&mut sink);
+            let rows: Vec<Option<Assessment>> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|p| match done {
+                        Some(done) => self.grade_unless_done(p, done),
+                        None => Some(self.grade_file(p)),
+                    })
+                    .collect()
+            });
+            for row in rows {
+                match row {
+                    Some(row) => sink(row),
+                    None => skipped += 1,
+                }
+            }
         }
-        Ok(())
+        Ok(skipped)
+    }
+
+    fn grade_unless_done(&self, path: &Path, done: &DoneSet) -> Option<Assessment> {
+        let file = path.display().to_string();
+        match ingest::read_document(path) {
+            Ok(doc) => {
+                let sha = format!("{:x}", Sha256::digest(doc.text.as_bytes()));
+                (!done.contains(&file, &sha)).then(|| self.grade_document(&file, doc).0)
+            }
+            Err(e) => Some(Assessment::failed(file, e.to_string(), &self.rubric)),
+        }
+    }
+}
+
+/// Essays already graded in an earlier run: file → content hash, for one rubric.
+#[derive(Debug, Default)]
+pub struct DoneSet {
+    done: rustc_hash::FxHashMap<String, String>,
+}
+
+impl DoneSet {
+    /// Reads the rows of an earlier `grade --format jsonl` run; only rows graded without error
+    /// under `rubric` (same SHA-256) count. A line that is not a row is an error naming it.
+    pub fn from_jsonl(path: &Path, rubric: &CompiledRubric) -> Result<DoneSet, Error> {
+        use std::io::BufRead;
+        let file = std::fs::File::open(path)?;
+        let mut done = rustc_hash::FxHashMap::default();
+        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let row: Assessment = serde_json::from_str(&line).map_err(|e| {
+                Error::Other(format!(
+                    "{}:{}: không phải một dòng kết quả: {e}",
+                    path.display(),
+                    n + 1
+                ))
+            })?;
+            if row.error.is_none() && row.rubric == rubric.reference {
+                if let Some(sha) = row.sha256 {
+                    done.insert(row.file, sha);
+                }
+            }
+        }
+        Ok(DoneSet { done })
+    }
+
+    /// The file was graded with this content.
+    pub fn contains(&self, file: &str, sha256: &str) -> bool {
+        self.done.get(file).is_some_and(|s| s == sha256)
+    }
+
+    pub fn len(&self) -> usize {
+        self.done.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.done.is_empty()
     }
 }
 

@@ -2,7 +2,7 @@
 //! calls one library function and prints; exit codes are 0 (all inputs handled), 1 (some
 //! inputs failed, the rest still reported), 2 (usage, rubric or configuration error).
 
-use std::fs::File;
+use std::fs::OpenOptions;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use thuhoach::index::{EssayIndex, SearchOptions};
-use thuhoach::report::{explain, Format, RowWriter};
+use thuhoach::report::{explain, write_report, Format, ReportFormat, Roster, RowWriter};
 use thuhoach::{CompiledRubric, Grader};
 
 #[derive(Parser)]
@@ -45,6 +45,27 @@ enum Command {
         /// Worker threads (default: all cores). Results are identical for any value.
         #[arg(long)]
         jobs: Option<usize>,
+        /// Party roster (.csv or .xlsx) for the committee report written by --out .xlsx/.docx/.html.
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        /// Resume: leave out files already in this results .jsonl with the same content and
+        /// rubric. If it is also the --out file, new rows are appended to it.
+        #[arg(long)]
+        skip_done: Option<PathBuf>,
+    },
+    /// Committee report from grade results: per party cell, participation, Tốt/Khá/Trung bình.
+    Report {
+        /// Results of `grade --format jsonl`.
+        results: PathBuf,
+        /// Party roster (.csv or .xlsx): STT, Họ và tên, Chi bộ, optional Tệp.
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        /// Rubric whose levels label the report (default: built-in).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Output: .xlsx, .docx, .html or .csv.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Build or update a search index (re-indexing a file replaces it).
     Index {
@@ -187,7 +208,40 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             format,
             out,
             jobs,
-        } => grade(&paths, rubric.as_deref(), format, out.as_deref(), jobs),
+            roster,
+            skip_done,
+        } => match out.as_deref().and_then(ReportFormat::from_path) {
+            Some(report_format) if report_format != ReportFormat::Csv => grade_to_report(
+                &paths,
+                rubric.as_deref(),
+                out.as_deref().unwrap_or(Path::new("")),
+                roster.as_deref(),
+                jobs,
+            ),
+            _ => grade(
+                &paths,
+                rubric.as_deref(),
+                format,
+                out.as_deref(),
+                jobs,
+                skip_done.as_deref(),
+            ),
+        },
+        Command::Report {
+            results,
+            roster,
+            rubric,
+            out,
+        } => {
+            let rubric = load_rubric(rubric.as_deref())?;
+            let rows =
+                thuhoach::report::read_results(&results).map_err(|e| usage(e.to_string()))?;
+            let roster = load_roster(roster.as_deref())?;
+            write_report(&rows, roster.as_ref(), &rubric, &out)
+                .map_err(|e| usage(e.to_string()))?;
+            eprintln!("đã ghi {} ({} bài)", out.display(), rows.len());
+            Ok(Outcome::AllHandled)
+        }
         Command::Index {
             paths,
             index,
@@ -327,12 +381,46 @@ fn print_hits(
     Ok(())
 }
 
+fn load_roster(path: Option<&Path>) -> anyhow::Result<Option<Roster>> {
+    path.map(|p| Roster::from_path(p).map_err(|e| usage(e.to_string())))
+        .transpose()
+}
+
+/// `grade --out x.xlsx|.docx|.html`: grade, then write the committee report.
+fn grade_to_report(
+    paths: &[PathBuf],
+    rubric: Option<&Path>,
+    out: &Path,
+    roster: Option<&Path>,
+    jobs: Option<usize>,
+) -> anyhow::Result<Outcome> {
+    let grader = Grader::new(load_rubric(rubric)?);
+    let roster = load_roster(roster)?;
+    let files = thuhoach::collect_inputs(paths).map_err(|e| usage(e.to_string()))?;
+    let mut rows = Vec::with_capacity(files.len());
+    grader.grade_files(&files, jobs.unwrap_or(0), |row| rows.push(row))?;
+    write_report(&rows, roster.as_ref(), grader.rubric(), out).map_err(|e| usage(e.to_string()))?;
+    let failed = rows.iter().filter(|r| r.error.is_some()).count();
+    eprintln!(
+        "đã ghi {} ({} bài, {} tệp lỗi)",
+        out.display(),
+        rows.len(),
+        failed
+    );
+    Ok(if failed > 0 {
+        Outcome::SomeFailed
+    } else {
+        Outcome::AllHandled
+    })
+}
+
 fn grade(
     paths: &[PathBuf],
     rubric: Option<&Path>,
     format: Option<Format>,
     out: Option<&Path>,
     jobs: Option<usize>,
+    skip_done: Option<&Path>,
 ) -> anyhow::Result<Outcome> {
     let grader = Grader::new(load_rubric(rubric)?);
     let format = match (format, out) {
@@ -349,11 +437,29 @@ fn grade(
     if files.is_empty() {
         bail!(usage("không tìm thấy tệp .docx hoặc .txt nào để chấm"));
     }
+    let done = match skip_done {
+        Some(p) => Some(
+            thuhoach::DoneSet::from_jsonl(p, grader.rubric())
+                .map_err(|e| usage(format!("--skip-done {}: {e}", p.display())))?,
+        ),
+        None => None,
+    };
+    let append = skip_done.is_some() && skip_done == out;
+    if append && format != Format::Jsonl {
+        bail!(usage(
+            "--skip-done vào cùng tệp --out chỉ dùng được với định dạng jsonl"
+        ));
+    }
     let sink: Box<dyn Write> = match out {
         Some(p) => {
-            Box::new(BufWriter::new(File::create(p).with_context(|| {
-                format!("không tạo được tệp {}", p.display())
-            })?))
+            let file = OpenOptions::new()
+                .write(true)
+                .create(true)
+                .append(append)
+                .truncate(!append)
+                .open(p)
+                .with_context(|| format!("không tạo được tệp {}", p.display()))?;
+            Box::new(BufWriter::new(file))
         }
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
@@ -370,7 +476,7 @@ fn grade(
     };
     let mut failed = 0usize;
     let mut write_error: Option<io::Error> = None;
-    grader.grade_files(&files, jobs.unwrap_or(0), |row| {
+    let skipped = grader.grade_files_skipping(&files, jobs.unwrap_or(0), done.as_ref(), |row| {
         progress.inc(1);
         if row.error.is_some() {
             failed += 1;
@@ -382,6 +488,9 @@ fn grade(
         }
     })?;
     progress.finish_and_clear();
+    if skipped > 0 {
+        eprintln!("thuhoach: bỏ qua {skipped} tệp đã chấm (cùng nội dung và barem)");
+    }
     if let Some(e) = write_error {
         return Err(e.into());
     }

@@ -249,3 +249,67 @@ fn tokenizer_export_writes_a_loadable_tokenizer() {
         ["nghị", "quyết", "đại", "hội", "xiii", "hòa", "bình"]
     );
 }
+
+#[test]
+fn skip_done_resumes_without_grading_twice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let essays = dir.path().join("essays");
+    std::fs::create_dir(&essays).expect("mkdir");
+    for name in ["01_giao_vien_thcs_yen_thach.txt", "09_sinh_vien_kinh_te_song_hong.txt"] {
+        std::fs::copy(dev_dir().join(name), essays.join(name)).expect("copy");
+    }
+    let results = dir.path().join("ketqua.jsonl");
+    let first = thuhoach!("grade", &essays, "--out", &results);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    // A new essay arrives and one is edited: only those two are graded again.
+    std::fs::copy(dev_dir().join("12_giao_vien_tieu_hoc_chieng_nua.txt"), essays.join("12.txt"))
+        .expect("copy");
+    let edited = essays.join("09_sinh_vien_kinh_te_song_hong.txt");
+    let text = std::fs::read_to_string(&edited).expect("read") + "\nTôi xin bổ sung một ý.";
+    std::fs::write(&edited, text).expect("write");
+    let second = thuhoach!("grade", &essays, "--out", &results, "--skip-done", &results);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(stderr(&second).contains("bỏ qua 1 tệp"), "{}", stderr(&second));
+    let lines = std::fs::read_to_string(&results).expect("results");
+    let files: Vec<String> = lines
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("row");
+            let f = v["file"].as_str().expect("file").to_string();
+            Path::new(&f).file_name().expect("name").to_string_lossy().into_owned()
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "01_giao_vien_thcs_yen_thach.txt",
+            "09_sinh_vien_kinh_te_song_hong.txt",
+            "09_sinh_vien_kinh_te_song_hong.txt",
+            "12.txt"
+        ]
+    );
+}
+
+#[test]
+fn report_and_grade_write_committee_documents() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let results = dir.path().join("ketqua.jsonl");
+    let out = thuhoach!("grade", dev_dir(), "--out", &results);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for ext in ["xlsx", "docx", "html", "csv"] {
+        let path = dir.path().join(format!("baocao.{ext}"));
+        let out = thuhoach!("report", &results, "--out", &path);
+        assert_eq!(out.status.code(), Some(0), "{ext}: {}", stderr(&out));
+        assert!(std::fs::metadata(&path).expect("written").len() > 500, "{ext}");
+    }
+    // grade straight to a spreadsheet: the "Chi tiết" sheet has one row per essay.
+    let xlsx = dir.path().join("ketqua.xlsx");
+    let out = thuhoach!("grade", dev_dir(), "--out", &xlsx);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("open xlsx");
+    let detail = book.worksheet_range("Chi tiết").expect("Chi tiết sheet");
+    assert_eq!(detail.height(), 25, "header + 24 essays");
+    let bad = thuhoach!("report", dir.path().join("khong-co.jsonl"), "--out", dir.path().join("x.xlsx"));
+    assert_eq!(bad.status.code(), Some(2));
+}

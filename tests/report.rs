@@ -88,7 +88,7 @@ fn sheet_names(path: &Path) -> Vec<String> {
 fn col(header: &[Data], name: &str) -> usize {
     header
         .iter()
-        .position(|c| c.to_string() == name)
+        .position(|c| matches!(c, Data::String(s) if s == name))
         .unwrap_or_else(|| panic!("no column {name:?} in {header:?}"))
 }
 
@@ -139,7 +139,7 @@ fn seed_district_427_1016_348_reads_back_from_xlsx_summing_to_100() {
     let h = &s[0];
     let total = s
         .iter()
-        .find(|row| row[col(h, "Chi bộ")].to_string() == "Tổng cộng")
+        .find(|row| matches!(&row[col(h, "Chi bộ")], Data::String(s) if s == "Tổng cộng"))
         .expect("totals row");
     let count = |label: &str| num(&total[col(h, label)]);
     let pct = |label: &str| num(&total[col(h, &format!("{label} (%)"))]);
@@ -779,89 +779,4 @@ fn an_empty_batch_still_writes_every_format() {
         write_report(&[], None, &r, &out).unwrap();
         assert!(std::fs::metadata(&out).unwrap().len() > 0, "{ext}");
     }
-}
-
-#[test]
-#[ignore]
-fn zz_render_samples() {
-    let r = rubric();
-    let dir = PathBuf::from(std::env::var("RENDER_DIR").unwrap());
-    let ho = [
-        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô",
-    ];
-    let dem = ["Văn", "Thị", "Minh", "Thu", "Quốc", "Hữu", "Thanh"];
-    let ten = [
-        "An", "Bình", "Hòa", "Lan", "Hùng", "Mai", "Tuấn", "Hương", "Dũng", "Thủy", "Khánh",
-    ];
-    let cells = [
-        "Chi bộ Trường THCS Yên Thạch",
-        "Chi bộ Khu phố 5",
-        "Chi bộ Công an xã",
-        "Chi bộ Trạm Y tế xã",
-        "Chi bộ Cơ quan Ủy ban nhân dân xã",
-    ];
-    let mut seed: u64 = 7;
-    let mut next = |m: u64| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) % m
-    };
-    let mut roster_rows = vec![vec!["STT".to_string(), "Họ và tên".into(), "Chi bộ".into()]];
-    let mut rows = Vec::new();
-    let mut k = 0;
-    for (c, cell) in cells.iter().enumerate() {
-        let n = 8 + next(20);
-        for _ in 0..n {
-            k += 1;
-            let name = format!(
-                "{} {} {}",
-                ho[next(10) as usize],
-                dem[next(7) as usize],
-                ten[next(11) as usize]
-            );
-            roster_rows.push(vec![k.to_string(), name.clone(), cell.to_string()]);
-            if next(10) == 0 {
-                continue;
-            }
-            let file = format!("bai/cb{c}/{k:03}.docx");
-            if next(25) == 0 {
-                rows.push(failed(
-                    &r,
-                    &file,
-                    "tệp .docx bị hỏng (thiếu word/document.xml)",
-                ));
-                continue;
-            }
-            let g = ["good", "fair", "fair", "average", "poor"][next(5) as usize];
-            let mut a = graded(&r, &file, Some(&name), Some(cell), g);
-            if next(12) == 0 {
-                a.flags = vec![Flag::NearDuplicate];
-            }
-            if next(30) == 0 {
-                a.score = Some(79.0);
-            }
-            rows.push(a);
-        }
-    }
-    let roster = Roster::from_rows("ds.xlsx", roster_rows).unwrap();
-    let opts = ReportOptions {
-        date: Some(DATE),
-        parent: Some("ĐẢNG BỘ XÃ YÊN THẠCH".into()),
-        place: Some("Yên Thạch".into()),
-        ..Default::default()
-    };
-    for ext in ["xlsx", "docx", "html", "csv"] {
-        write_report_with(
-            &rows,
-            Some(&roster),
-            &r,
-            &dir.join(format!("r.{ext}")),
-            &opts,
-        )
-        .unwrap();
-    }
-    let d = district(&r);
-    write_report_with(&d, None, &r, &dir.join("district.docx"), &opts).unwrap();
-    write_report_with(&d, None, &r, &dir.join("district.html"), &opts).unwrap();
 }

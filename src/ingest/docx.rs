@@ -5,20 +5,28 @@
 //! `mc:Fallback` copies are skipped. Elements are matched by local name, so
 //! any namespace prefix works. Sizes and depth are capped and the XML must be
 //! well-formed: docx-rs hangs on truncated XML, this must not.
+//!
+//! Runs set in a legacy Vietnamese font (`.VnTime`, `.VnTimeH` → TCVN3, `VNI-Times` → VNI),
+//! by their own `w:rFonts` or by their character style, paragraph style, the default paragraph
+//! style or the document defaults (`word/styles.xml`), are converted to Unicode; other runs
+//! are kept as written.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::collections::{BTreeSet, HashMap};
+use std::io::{Read, Seek};
 
-use quick_xml::escape::resolve_xml_entity;
-use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::Reader;
-use zip::result::ZipError;
+use quick_xml::events::BytesStart;
 use zip::ZipArchive;
 
-use super::{IngestError, RawDocument, SourceFormat, MAX_DOCX_PART_BYTES, MAX_XML_DEPTH};
+use super::archive::{self, Head};
+use super::legacy::{convert_font_text, font_encoding, LegacyEncoding};
+use super::xml::{self, attr, Handler};
+use super::{IngestError, RawDocument, SourceFormat, MAX_DOCX_PART_BYTES};
 
 const DOCUMENT_XML: &str = "word/document.xml";
-/// Signature of OLE compound files (.doc, encrypted .docx).
-const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const STYLES_XML: &str = "word/styles.xml";
+/// Largest `word/styles.xml` read for font defaults (4 MiB; a bigger one is ignored).
+const MAX_STYLES_BYTES: u64 = 4 * 1024 * 1024;
+const KIND: &str = ".docx";
 
 /// Elements whose whole content is not part of the visible text.
 const SKIPPED: &[&str] = &[
@@ -28,21 +36,26 @@ const SKIPPED: &[&str] = &[
     "moveFrom",     // text moved away (it appears again at moveTo)
     "instrText",    // field code, e.g. PAGE \* MERGEFORMAT
     "Fallback",     // mc:Fallback: second copy of a text box
-    "pPr",          // paragraph properties (tab stops are w:tab too)
-    "rPr",          // run properties
 ];
 
 /// Reads the text of a .docx from any seekable reader.
 pub(super) fn read<R: Read + Seek>(mut reader: R) -> Result<RawDocument, IngestError> {
-    match head(&mut reader)?.as_slice() {
-        [] => return Err(IngestError::Empty),
-        h if h == OLE_MAGIC => return Err(IngestError::OleFile),
-        _ => {}
+    match archive::head(&mut reader)? {
+        Head::Empty => return Err(IngestError::Empty),
+        Head::Ole => return Err(IngestError::OleFile),
+        Head::Other => {}
     }
-    let mut archive = ZipArchive::new(reader).map_err(bad_zip)?;
-    let xml = read_document_xml(&mut archive)?;
-    let xml = xml_text(&xml)?;
-    let extracted = extract(&xml)?;
+    let mut zip = archive::open(reader, KIND)?;
+    let name = archive::find_part(&zip, DOCUMENT_XML).ok_or(IngestError::MissingPart {
+        kind: KIND,
+        part: DOCUMENT_XML,
+    })?;
+    let xml = archive::read_part(&mut zip, &name, MAX_DOCX_PART_BYTES, KIND)?;
+    let styles = read_styles(&mut zip);
+    let xml = xml::part_text(&xml, DOCUMENT_XML)?;
+    let mut walker = Walker::new(&styles);
+    xml::walk(&xml, DOCUMENT_XML, &mut walker)?;
+    let extracted = walker.finish();
     if extracted.text.trim().is_empty() {
         return Err(IngestError::Empty);
     }
@@ -50,186 +63,421 @@ pub(super) fn read<R: Read + Seek>(mut reader: R) -> Result<RawDocument, IngestE
         format: SourceFormat::Docx,
         text: extracted.text,
         notes: extracted.notes,
-        legacy_encoding: None,
+        legacy_encoding: extracted.legacy,
     })
 }
 
-/// The first 8 bytes (fewer if the file is shorter); rewinds the reader.
-fn head<R: Read + Seek>(reader: &mut R) -> Result<Vec<u8>, IngestError> {
-    let mut head = Vec::with_capacity(OLE_MAGIC.len());
-    reader
-        .by_ref()
-        .take(OLE_MAGIC.len() as u64)
-        .read_to_end(&mut head)?;
-    reader.seek(SeekFrom::Start(0))?;
-    Ok(head)
+/// The font a run is set in, as far as legacy encodings go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Font {
+    /// A legacy font: its name, encoding and whether it draws capitals.
+    Legacy(String, LegacyEncoding, bool),
+    /// Any other font (or a theme font).
+    Unicode,
 }
 
-fn bad_zip(e: ZipError) -> IngestError {
-    IngestError::BadZip(e.to_string())
-}
-
-/// The bytes of `word/document.xml`, never more than the cap whatever the
-/// zip header claims.
-fn read_document_xml<R: Read + Seek>(archive: &mut ZipArchive<R>) -> Result<Vec<u8>, IngestError> {
-    let name = document_xml_name(archive)?;
-    let part = archive.by_name(&name).map_err(bad_zip)?;
-    let declared = part.size();
-    let limit = MAX_DOCX_PART_BYTES;
-    if declared > limit {
-        return Err(IngestError::PartTooLarge {
-            size: declared,
-            limit,
+/// The font named by a `w:rFonts`: `w:hAnsi` (the font of Latin-1 letters, where legacy
+/// bytes live), else `w:ascii`; a theme font counts as Unicode. `None` when it names neither
+/// (only East-Asian or complex-script fonts), so the style's font applies.
+fn font_of(e: &BytesStart) -> Option<Font> {
+    let named = attr(e, "hAnsi").or_else(|| attr(e, "ascii"));
+    if let Some(name) = named {
+        return Some(match font_encoding(&name) {
+            Some((enc, caps)) => Font::Legacy(name, enc, caps),
+            None => Font::Unicode,
         });
     }
-    // `declared` is at most the cap here, so this allocation is bounded.
-    let mut xml = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-    part.take(limit + 1)
-        .read_to_end(&mut xml)
-        .map_err(|e| IngestError::BadZip(e.to_string()))?;
-    if xml.len() as u64 > limit {
-        return Err(IngestError::ZipBomb { declared, limit });
-    }
-    Ok(xml)
+    (attr(e, "hAnsiTheme").is_some() || attr(e, "asciiTheme").is_some()).then_some(Font::Unicode)
 }
 
-/// The entry name of the main part: exact, else matched ignoring case and
-/// `\` separators (some broken producers write those).
-fn document_xml_name<R: Read + Seek>(archive: &ZipArchive<R>) -> Result<String, IngestError> {
-    if archive.index_for_name(DOCUMENT_XML).is_some() {
-        return Ok(DOCUMENT_XML.to_string());
-    }
-    archive
-        .file_names()
-        .filter_map(Result::ok)
-        .find(|n| n.replace('\\', "/").eq_ignore_ascii_case(DOCUMENT_XML))
-        .map(|n| n.into_owned())
-        .ok_or(IngestError::MissingDocumentXml)
+/// Fonts of the styles in `word/styles.xml`.
+#[derive(Debug, Default)]
+struct Styles {
+    /// Style id → (based on, font).
+    styles: HashMap<String, (Option<String>, Option<Font>)>,
+    /// The paragraph style marked `w:default="1"`.
+    default_paragraph: Option<String>,
+    /// `w:docDefaults/w:rPrDefault` font.
+    doc_default: Option<Font>,
 }
 
-/// The part as text: UTF-8 (BOM optional) or UTF-16 with a BOM.
-fn xml_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, IngestError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let utf16 = |rest, unit| {
-        super::txt::decode_utf16(rest, unit)
-            .map(Into::into)
-            .map_err(|e| IngestError::XmlInvalid(e.to_string()))
+impl Styles {
+    /// The font of a style, following `w:basedOn` (at most 16 steps: cycles end).
+    fn resolve(&self, id: &str) -> Option<&Font> {
+        let mut id = id;
+        for _ in 0..16 {
+            let (based_on, font) = self.styles.get(id)?;
+            if let Some(f) = font {
+                return Some(f);
+            }
+            id = based_on.as_deref()?;
+        }
+        None
+    }
+}
+
+/// Styles from `word/styles.xml`; an absent, oversized or broken part gives no styles (the
+/// runs' own fonts still count).
+fn read_styles<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Styles {
+    let Some(name) = archive::find_part(zip, STYLES_XML) else {
+        return Styles::default();
     };
-    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return utf16(rest, u16::from_le_bytes);
+    let Ok(bytes) = archive::read_part(zip, &name, MAX_STYLES_BYTES, KIND) else {
+        return Styles::default();
+    };
+    let Ok(text) = xml::part_text(&bytes, STYLES_XML) else {
+        return Styles::default();
+    };
+    let mut reader = StylesReader::default();
+    match xml::walk(&text, STYLES_XML, &mut reader) {
+        Ok(()) => reader.styles,
+        Err(_) => Styles::default(),
     }
-    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return utf16(rest, u16::from_be_bytes);
-    }
-    std::str::from_utf8(bytes).map(Into::into).map_err(|e| {
-        IngestError::XmlInvalid(format!("UTF-8 không hợp lệ ở byte {}", e.valid_up_to()))
-    })
 }
 
-/// Lines and notes taken from `word/document.xml`.
+#[derive(Default)]
+struct StylesReader {
+    styles: Styles,
+    /// The style being read (id), or `Some("")` inside `w:docDefaults`.
+    current: Option<String>,
+    /// Depth of a `w:tblStylePr` (conditional table formatting: not the style's font).
+    skip_from: Option<usize>,
+}
+
+impl StylesReader {
+    fn element(&mut self, e: &BytesStart, depth: usize, opens: bool) {
+        if self.skip_from.is_some() {
+            return;
+        }
+        match e.local_name().as_ref() {
+            "style" => {
+                let id = attr(e, "styleId").unwrap_or_default();
+                let is_default = attr(e, "default").is_some_and(|v| v == "1" || v == "true");
+                if is_default && attr(e, "type").as_deref() == Some("paragraph") {
+                    self.styles.default_paragraph = Some(id.clone());
+                }
+                self.styles.styles.entry(id.clone()).or_default();
+                self.current = opens.then_some(id);
+            }
+            "docDefaults" if opens => self.current = Some(String::new()),
+            "tblStylePr" if opens => self.skip_from = Some(depth),
+            "basedOn" => {
+                if let (Some(id), Some(val)) = (self.current.as_ref(), attr(e, "val")) {
+                    if let Some(entry) = self.styles.styles.get_mut(id) {
+                        entry.0 = Some(val);
+                    }
+                }
+            }
+            "rFonts" => {
+                let Some(font) = font_of(e) else { return };
+                match self.current.as_deref() {
+                    Some("") => self.styles.doc_default = Some(font),
+                    Some(id) => {
+                        if let Some(entry) = self.styles.styles.get_mut(id) {
+                            entry.1 = Some(font);
+                        }
+                    }
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Handler for StylesReader {
+    fn start(&mut self, e: &BytesStart, depth: usize) {
+        self.element(e, depth, true);
+    }
+    fn end(&mut self, local: &str, depth: usize) {
+        if self.skip_from == Some(depth) {
+            self.skip_from = None;
+        } else if self.skip_from.is_none() && matches!(local, "style" | "docDefaults") {
+            self.current = None;
+        }
+    }
+    fn empty(&mut self, e: &BytesStart, depth: usize) {
+        self.element(e, depth, false);
+    }
+    fn text(&mut self, _: &str) {}
+}
+
+/// Lines, notes and legacy encodings taken from `word/document.xml`.
 struct Extracted {
     text: String,
     notes: Vec<String>,
+    legacy: Option<String>,
 }
 
-/// Walks the XML events once and collects paragraph text.
-fn extract(xml: &str) -> Result<Extracted, IngestError> {
-    let mut reader = Reader::from_str(xml);
-    let mut state = Walker::default();
-    loop {
-        let event = reader.read_event().map_err(|e| {
-            IngestError::XmlInvalid(format!("{e} (byte {})", reader.error_position()))
-        })?;
-        match event {
-            Event::Start(e) => state.start(&e)?,
-            Event::End(e) => state.end(e.local_name().as_ref()),
-            Event::Empty(e) => state.empty(&e),
-            Event::Text(t) => state.text(&t.xml10_content()),
-            Event::CData(t) => state.text(&t.xml10_content()),
-            Event::GeneralRef(r) => state.reference(&r)?,
-            Event::Eof => return state.finish(),
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+/// An open paragraph.
+struct Para {
+    depth: usize,
+    text: String,
+    style: Option<String>,
+}
+
+/// An open run: its text is converted as a whole when it closes (a VNI letter may span two
+/// text events).
+struct Run {
+    depth: usize,
+    text: String,
+    font: Option<Font>,
+    style: Option<String>,
+}
+
+/// Which properties element is being read.
+#[derive(Clone, Copy)]
+enum Props {
+    Para,
+    Run,
+}
+
+/// The state of one pass over the XML.
+struct Walker<'s> {
+    styles: &'s Styles,
+    /// Finished lines, in document order.
+    lines: Vec<String>,
+    /// Open paragraphs, innermost last (text boxes nest inside paragraphs).
+    paragraphs: Vec<Para>,
+    /// Open runs, innermost last.
+    runs: Vec<Run>,
+    /// Text found outside any paragraph (odd producers).
+    loose: String,
+    /// Depth of the element whose content is being skipped.
+    skip_from: Option<usize>,
+    /// Depth and kind of the `w:pPr`/`w:rPr` being read.
+    props: Option<(usize, Props)>,
+    texts: usize,
+    skipped_deletions: bool,
+    saw_text_box: bool,
+    /// Runs converted, and the legacy fonts and encodings they used.
+    converted_runs: usize,
+    legacy_fonts: BTreeSet<String>,
+    legacy: Vec<LegacyEncoding>,
+}
+
+impl<'s> Walker<'s> {
+    fn new(styles: &'s Styles) -> Self {
+        Walker {
+            styles,
+            lines: Vec::new(),
+            paragraphs: Vec::new(),
+            runs: Vec::new(),
+            loose: String::new(),
+            skip_from: None,
+            props: None,
+            texts: 0,
+            skipped_deletions: false,
+            saw_text_box: false,
+            converted_runs: 0,
+            legacy_fonts: BTreeSet::new(),
+            legacy: Vec::new(),
+        }
+    }
+
+    /// A child of the `w:pPr`/`w:rPr` being read.
+    fn property(&mut self, kind: Props, e: &BytesStart) {
+        match (kind, e.local_name().as_ref()) {
+            (Props::Para, "pStyle") => {
+                if let Some(p) = self.paragraphs.last_mut() {
+                    p.style = attr(e, "val");
+                }
+            }
+            (Props::Run, "rStyle") => {
+                if let Some(r) = self.runs.last_mut() {
+                    r.style = attr(e, "val");
+                }
+            }
+            (Props::Run, "rFonts") => {
+                if let Some(r) = self.runs.last_mut() {
+                    r.font = font_of(e);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Tabs, breaks and hyphens inside a run.
+    fn special_char(&mut self, local: &str) {
+        let ch = match local {
+            "tab" | "ptab" => '\t',
+            "br" | "cr" => '\n',
+            "noBreakHyphen" => '-',
+            _ => return,
+        };
+        if let Some(run) = self.runs.last_mut() {
+            run.text.push(ch);
+        }
+    }
+
+    /// The font that applies to a run: its own, its character style's, its paragraph's
+    /// style's (or the default paragraph style's), the document default.
+    fn run_font<'a>(&'a self, run: &'a Run) -> Option<&'a Font> {
+        if let Some(f) = &run.font {
+            return Some(f);
+        }
+        if let Some(f) = run.style.as_deref().and_then(|s| self.styles.resolve(s)) {
+            return Some(f);
+        }
+        let para_style = self
+            .paragraphs
+            .last()
+            .and_then(|p| p.style.as_deref())
+            .or(self.styles.default_paragraph.as_deref());
+        if let Some(f) = para_style.and_then(|s| self.styles.resolve(s)) {
+            return Some(f);
+        }
+        self.styles.doc_default.as_ref()
+    }
+
+    /// A run closes: its text, converted if its font is a legacy one, joins the paragraph.
+    fn close_run(&mut self, run: Run) {
+        let legacy = match self.run_font(&run) {
+            Some(Font::Legacy(name, enc, caps)) if !run.text.is_empty() => {
+                Some((name.clone(), *enc, *caps))
+            }
+            _ => None,
+        };
+        let converted = legacy.map(|(name, enc, caps)| {
+            let text = convert_font_text(&run.text, enc, caps);
+            if text != run.text {
+                self.converted_runs += 1;
+                self.legacy_fonts.insert(name);
+                if !self.legacy.contains(&enc) {
+                    self.legacy.push(enc);
+                }
+            }
+            text
+        });
+        let text = converted.unwrap_or(run.text);
+        self.current().push_str(&text);
+    }
+
+    fn current(&mut self) -> &mut String {
+        match self.paragraphs.last_mut() {
+            Some(p) => &mut p.text,
+            None => &mut self.loose,
+        }
+    }
+
+    fn flush_loose(&mut self) {
+        if !self.loose.is_empty() {
+            self.lines.push(std::mem::take(&mut self.loose));
+        }
+    }
+
+    fn finish(mut self) -> Extracted {
+        self.flush_loose();
+        let mut notes = Vec::new();
+        if self.saw_text_box {
+            notes.push("Đã lấy cả chữ trong hộp văn bản (text box)".to_string());
+        }
+        if self.skipped_deletions {
+            notes.push("Đã bỏ qua phần bị xóa khi theo dõi thay đổi (track changes)".to_string());
+        }
+        let mut legacy = None;
+        if !self.legacy.is_empty() {
+            let labels: Vec<&str> = self.legacy.iter().map(|e| e.label()).collect();
+            let fonts: Vec<&str> = self.legacy_fonts.iter().map(String::as_str).collect();
+            notes.push(format!(
+                "{} đoạn chữ dùng phông {} ({}) đã được chuyển sang Unicode",
+                self.converted_runs,
+                fonts.join(", "),
+                labels.join(", ")
+            ));
+            legacy = Some(labels.join(", "));
+        }
+        Extracted {
+            text: self.lines.join("\n"),
+            notes,
+            legacy,
         }
     }
 }
 
-/// The state of one pass over the XML.
-#[derive(Default)]
-struct Walker {
-    /// Finished lines, in document order.
-    lines: Vec<String>,
-    /// Open paragraphs, innermost last (text boxes nest inside paragraphs).
-    paragraphs: Vec<String>,
-    /// Text found outside any paragraph (odd producers).
-    loose: String,
-    /// Qualified names of the open elements, concatenated; `ends` marks where
-    /// each one starts, so its length is the current depth.
-    names: String,
-    ends: Vec<usize>,
-    /// Depth of the element whose content is being skipped.
-    skip_from: Option<usize>,
-    runs: usize,
-    texts: usize,
-    saw_root: bool,
-    skipped_deletions: bool,
-    saw_text_box: bool,
-}
-
-impl Walker {
-    fn start(&mut self, e: &BytesStart) -> Result<(), IngestError> {
-        if self.ends.len() >= MAX_XML_DEPTH {
-            return Err(IngestError::XmlTooDeep(MAX_XML_DEPTH));
-        }
-        self.saw_root = true;
-        self.ends.push(self.names.len());
-        self.names.push_str(e.name().as_ref());
+impl Handler for Walker<'_> {
+    fn start(&mut self, e: &BytesStart, depth: usize) {
         if self.skip_from.is_some() {
-            return Ok(());
+            return;
+        }
+        if let Some((_, kind)) = self.props {
+            self.property(kind, e);
+            return;
         }
         let local = e.local_name();
         let local = local.as_ref();
         if SKIPPED.contains(&local) {
-            self.skip_from = Some(self.ends.len());
+            self.skip_from = Some(depth);
             self.skipped_deletions |= matches!(local, "del" | "delText" | "moveFrom");
-            return Ok(());
+            return;
         }
         match local {
+            "pPr" if self.paragraphs.last().is_some_and(|p| p.depth + 1 == depth) => {
+                self.props = Some((depth, Props::Para));
+            }
+            "rPr" if self.runs.last().is_some_and(|r| r.depth + 1 == depth) => {
+                self.props = Some((depth, Props::Run));
+            }
+            // Properties elsewhere (section, table, paragraph mark): nothing to read.
+            "pPr" | "rPr" | "sectPr" | "tblPr" | "tcPr" | "trPr" => {
+                self.skip_from = Some(depth);
+            }
             "p" => {
                 self.flush_loose();
-                self.paragraphs.push(String::new());
+                self.paragraphs.push(Para {
+                    depth,
+                    text: String::new(),
+                    style: None,
+                });
             }
-            "r" => self.runs += 1,
+            "r" => self.runs.push(Run {
+                depth,
+                text: String::new(),
+                font: None,
+                style: None,
+            }),
             "t" => self.texts += 1,
             "txbxContent" => self.saw_text_box = true,
             other => self.special_char(other),
         }
-        Ok(())
     }
 
-    fn end(&mut self, local: &str) {
-        let depth = self.ends.len();
-        if let Some(start) = self.ends.pop() {
-            self.names.truncate(start);
+    fn end(&mut self, local: &str, depth: usize) {
+        if let Some(d) = self.skip_from {
+            if d == depth {
+                self.skip_from = None;
+            }
+            return;
         }
-        match self.skip_from {
-            Some(d) if d == depth => self.skip_from = None,
-            Some(_) => {}
-            None => match local {
-                "p" => {
-                    let line = self.paragraphs.pop().unwrap_or_default();
-                    self.lines.push(line);
+        if let Some((d, _)) = self.props {
+            if d == depth {
+                self.props = None;
+            }
+            return;
+        }
+        match local {
+            "p" if self.paragraphs.last().is_some_and(|p| p.depth == depth) => {
+                if let Some(p) = self.paragraphs.pop() {
+                    self.lines.push(p.text);
                 }
-                "r" => self.runs = self.runs.saturating_sub(1),
-                "t" => self.texts = self.texts.saturating_sub(1),
-                _ => {}
-            },
+            }
+            "r" if self.runs.last().is_some_and(|r| r.depth == depth) => {
+                if let Some(r) = self.runs.pop() {
+                    self.close_run(r);
+                }
+            }
+            "t" => self.texts = self.texts.saturating_sub(1),
+            _ => {}
         }
     }
 
-    /// A self-closed element: a special character or an empty paragraph.
-    fn empty(&mut self, e: &BytesStart) {
-        self.saw_root = true;
+    /// A self-closed element: a special character, a property or an empty paragraph.
+    fn empty(&mut self, e: &BytesStart, _depth: usize) {
         if self.skip_from.is_some() {
+            return;
+        }
+        if let Some((_, kind)) = self.props {
+            self.property(kind, e);
             return;
         }
         match e.local_name().as_ref() {
@@ -241,70 +489,14 @@ impl Walker {
         }
     }
 
-    /// Tabs, breaks and hyphens inside a run.
-    fn special_char(&mut self, local: &str) {
-        if self.runs == 0 {
+    fn text(&mut self, text: &str) {
+        if self.texts == 0 || self.skip_from.is_some() || self.props.is_some() {
             return;
         }
-        let ch = match local {
-            "tab" | "ptab" => '\t',
-            "br" | "cr" => '\n',
-            "noBreakHyphen" => '-',
-            _ => return,
-        };
-        self.current().push(ch);
-    }
-
-    fn text(&mut self, text: &str) {
-        if self.texts > 0 && self.skip_from.is_none() {
-            self.current().push_str(text);
+        match self.runs.last_mut() {
+            Some(run) => run.text.push_str(text),
+            None => self.current().push_str(text),
         }
-    }
-
-    /// `&amp;`, `&#7871;`…: resolved, and kept only inside `w:t`.
-    fn reference(&mut self, r: &BytesRef) -> Result<(), IngestError> {
-        let resolved = match r.resolve_char_ref() {
-            Ok(Some(ch)) => ch.to_string(),
-            Ok(None) => match resolve_xml_entity(r) {
-                Some(s) => s.to_string(),
-                None => format!("&{};", &**r), // undeclared entity: keep as written
-            },
-            Err(e) => return Err(IngestError::XmlInvalid(e.to_string())),
-        };
-        self.text(&resolved);
-        Ok(())
-    }
-
-    fn current(&mut self) -> &mut String {
-        self.paragraphs.last_mut().unwrap_or(&mut self.loose)
-    }
-
-    fn flush_loose(&mut self) {
-        if !self.loose.is_empty() {
-            self.lines.push(std::mem::take(&mut self.loose));
-        }
-    }
-
-    fn finish(mut self) -> Result<Extracted, IngestError> {
-        if let Some(&start) = self.ends.last() {
-            let open = self.names.get(start..).unwrap_or_default();
-            return Err(IngestError::XmlTruncated(open.to_string()));
-        }
-        if !self.saw_root {
-            return Err(IngestError::XmlInvalid("không có phần tử gốc".to_string()));
-        }
-        self.flush_loose();
-        let mut notes = Vec::new();
-        if self.saw_text_box {
-            notes.push("Đã lấy cả chữ trong hộp văn bản (text box)".to_string());
-        }
-        if self.skipped_deletions {
-            notes.push("Đã bỏ qua phần bị xóa khi theo dõi thay đổi (track changes)".to_string());
-        }
-        Ok(Extracted {
-            text: self.lines.join("\n"),
-            notes,
-        })
     }
 }
 
@@ -470,7 +662,7 @@ pub(super) mod tests {
         assert!(matches!(read(Cursor::new(&[])), Err(IngestError::Empty)));
         for cut in [bytes.len() / 2, bytes.len() - 1, 10, 1] {
             let err = read(Cursor::new(&bytes[..cut])).unwrap_err();
-            assert!(matches!(err, IngestError::BadZip(_)), "cut {cut}: {err}");
+            assert!(matches!(err, IngestError::BadZip { .. }), "cut {cut}: {err}");
         }
         let msg = read(Cursor::new(&bytes[..bytes.len() / 2]))
             .unwrap_err()
@@ -489,7 +681,7 @@ pub(super) mod tests {
         let err = read_xml(&xml[..cut]).unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(2));
         assert!(
-            matches!(&err, IngestError::XmlTruncated(name) if name == "w:t"),
+            matches!(&err, IngestError::XmlTruncated { open, .. } if open == "w:t"),
             "{err}"
         );
         assert_eq!(
@@ -499,7 +691,7 @@ pub(super) mod tests {
 
         // Ending right after a start tag, or inside a tag, fails as well.
         let open_p = r#"<w:document xmlns:w="x"><w:body><w:p>"#;
-        assert!(matches!(read_xml(open_p), Err(IngestError::XmlTruncated(n)) if n == "w:p"));
+        assert!(matches!(read_xml(open_p), Err(IngestError::XmlTruncated { open, .. }) if open == "w:p"));
         assert!(read_xml(r#"<w:document xmlns:w="x"><w:body><w:p><w:r"#).is_err());
     }
 
@@ -516,7 +708,7 @@ pub(super) mod tests {
         }
         let invalid_utf8 = zip_of(&[("word/document.xml", b"<w:t>\xB5</w:t>")]);
         let err = read(Cursor::new(invalid_utf8)).unwrap_err();
-        assert!(matches!(err, IngestError::XmlInvalid(_)), "{err}");
+        assert!(matches!(err, IngestError::XmlInvalid { .. }), "{err}");
     }
 
     #[test]
@@ -592,7 +784,7 @@ pub(super) mod tests {
     fn missing_document_xml() {
         let bytes = zip_of(&[("[Content_Types].xml", CONTENT_TYPES.as_bytes())]);
         let err = read(Cursor::new(bytes)).unwrap_err();
-        assert!(matches!(err, IngestError::MissingDocumentXml));
+        assert!(matches!(err, IngestError::MissingPart { .. }));
         assert_eq!(err.to_string(), "tệp .docx thiếu word/document.xml");
     }
 
@@ -605,7 +797,7 @@ pub(super) mod tests {
 
     #[test]
     fn ole_file_is_named() {
-        let mut bytes = OLE_MAGIC.to_vec();
+        let mut bytes = archive::OLE_MAGIC.to_vec();
         bytes.extend_from_slice(&[0; 504]);
         assert!(matches!(
             read(Cursor::new(bytes)),
@@ -637,7 +829,7 @@ pub(super) mod tests {
         let err = read(Cursor::new(&bytes)).unwrap_err();
         eprintln!("lying header: {err}");
         assert!(
-            matches!(err, IngestError::ZipBomb { .. } | IngestError::BadZip(_)),
+            matches!(err, IngestError::ZipBomb { .. } | IngestError::BadZip { .. }),
             "{err}"
         );
     }

@@ -1,18 +1,32 @@
-//! Ingest: turn a submitted file (.txt or .docx) into plain text, plus the
-//! author and party cell found in the essay's header.
+//! Ingest: turn a submitted file into plain text, plus the author and party cell found in the
+//! essay's header.
 //!
-//! Every function here treats its input as untrusted: a broken, truncated or
-//! hostile file gives an [`IngestError`] (which the batch records as an error
-//! row), never a panic, a hang or an unbounded allocation.
+//! Formats: .txt and .md (UTF-8, UTF-16 with a BOM, or legacy TCVN3 / VNI / Windows-1258
+//! bytes), .html/.htm (tags stripped), .docx and .odt (streaming zip + XML, legacy-font runs
+//! converted), .pdf with a text layer, and .doc/.rtf through LibreOffice when it is installed.
 //!
-//! The text is returned *as written* (no NFC, no tone-placement changes) so
-//! that byte offsets computed later point at what the author typed; only line
-//! endings are unified to `'\n'`.
+//! Every function here treats its input as untrusted: a broken, truncated or hostile file gives
+//! an [`IngestError`] (which the batch records as an error row), never a panic, a hang or an
+//! unbounded allocation. Limits: file sizes per format, zip entry count, declared and actual
+//! uncompressed size and compression ratio of the parts read, XML depth, no DTDs, a time limit
+//! on the PDF reader and on LibreOffice.
+//!
+//! The text is returned *as written* (no NFC, no tone-placement changes) so that byte offsets
+//! computed later point at what the author typed; only line endings are unified to `'\n'`. Text
+//! in a legacy encoding is the exception: it is converted to Unicode (NFC), and
+//! [`RawDocument::legacy_encoding`] says so.
 
+mod archive;
+mod convert;
 mod docx;
+mod html;
+pub mod legacy;
 mod meta;
+mod odt;
+mod pdf;
 mod txt;
 mod walk;
+mod xml;
 
 use std::fs::File;
 use std::io::Read;
@@ -23,12 +37,30 @@ use serde::{Deserialize, Serialize};
 pub use meta::{extract_metadata, Metadata};
 pub use walk::collect_inputs;
 
-/// Largest .txt file accepted (64 MiB). Essays are a few tens of KB.
-pub const MAX_TXT_BYTES: u64 = 64 * MIB;
-/// Largest uncompressed `word/document.xml` accepted (32 MiB).
+/// Largest .txt, .md or .html file accepted (16 MiB). Essays are a few tens of KB.
+pub const MAX_TXT_BYTES: u64 = 16 * MIB;
+/// Largest .docx or .odt file accepted (100 MiB: photos make them big, the text is small).
+pub const MAX_ZIP_BYTES: u64 = 100 * MIB;
+/// Largest .pdf file accepted (50 MiB).
+pub const MAX_PDF_BYTES: u64 = 50 * MIB;
+/// Largest .doc or .rtf file handed to LibreOffice (50 MiB).
+pub const MAX_CONVERT_BYTES: u64 = 50 * MIB;
+/// Largest uncompressed XML part accepted (`word/document.xml`, `content.xml`: 32 MiB).
 pub const MAX_DOCX_PART_BYTES: u64 = 32 * MIB;
-/// Deepest XML element nesting accepted in `word/document.xml`.
+/// Most entries a .docx/.odt zip may have.
+pub const MAX_ZIP_ENTRIES: u64 = 10_000;
+/// Highest compression ratio accepted for a part over [`ZIP_RATIO_FLOOR`] bytes.
+pub const MAX_ZIP_RATIO: u64 = 100;
+/// Parts up to this size are never refused for their ratio (1 MiB).
+pub const ZIP_RATIO_FLOOR: u64 = MIB;
+/// Deepest XML element nesting accepted.
 pub const MAX_XML_DEPTH: usize = 256;
+/// Most text one document may yield (16 MiB).
+pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+/// Time allowed to the PDF reader for one file.
+pub const PDF_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+/// Time allowed to LibreOffice for one file.
+pub const CONVERT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 const MIB: u64 = 1024 * 1024;
 
@@ -36,22 +68,69 @@ const MIB: u64 = 1024 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceFormat {
-    /// Plain text: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+    /// Plain text: UTF-8 (with or without BOM), UTF-16 with a BOM, or legacy 8-bit.
     Txt,
     /// Office Open XML word-processing document.
     Docx,
+    /// OpenDocument text (LibreOffice).
+    Odt,
+    /// PDF with a text layer.
+    Pdf,
+    /// Markdown, read as plain text.
+    Md,
+    /// HTML: tags stripped, entities decoded, scripts and styles skipped.
+    Html,
+    /// Word 97–2003, through LibreOffice.
+    Doc,
+    /// Rich Text Format, through LibreOffice.
+    Rtf,
 }
 
+/// Extensions read, with their format (matched ignoring case).
+const EXTENSIONS: [(&str, SourceFormat); 10] = [
+    ("txt", SourceFormat::Txt),
+    ("docx", SourceFormat::Docx),
+    ("odt", SourceFormat::Odt),
+    ("pdf", SourceFormat::Pdf),
+    ("md", SourceFormat::Md),
+    ("markdown", SourceFormat::Md),
+    ("html", SourceFormat::Html),
+    ("htm", SourceFormat::Html),
+    ("doc", SourceFormat::Doc),
+    ("rtf", SourceFormat::Rtf),
+];
+
 impl SourceFormat {
-    /// The format for a path's extension (`.txt`/`.docx`, any case), if supported.
+    /// The format for a path's extension (any case), if supported.
     pub fn from_path(path: &Path) -> Option<Self> {
         let ext = path.extension()?.to_str()?;
-        if ext.eq_ignore_ascii_case("txt") {
-            Some(Self::Txt)
-        } else if ext.eq_ignore_ascii_case("docx") {
-            Some(Self::Docx)
-        } else {
-            None
+        EXTENSIONS
+            .iter()
+            .find(|(e, _)| ext.eq_ignore_ascii_case(e))
+            .map(|&(_, f)| f)
+    }
+
+    /// The usual extension, with its dot (".docx"), for messages.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Txt => ".txt",
+            Self::Docx => ".docx",
+            Self::Odt => ".odt",
+            Self::Pdf => ".pdf",
+            Self::Md => ".md",
+            Self::Html => ".html",
+            Self::Doc => ".doc",
+            Self::Rtf => ".rtf",
+        }
+    }
+
+    /// Largest file of this format accepted, in bytes.
+    pub fn max_file_bytes(self) -> u64 {
+        match self {
+            Self::Txt | Self::Md | Self::Html => MAX_TXT_BYTES,
+            Self::Docx | Self::Odt => MAX_ZIP_BYTES,
+            Self::Pdf => MAX_PDF_BYTES,
+            Self::Doc | Self::Rtf => MAX_CONVERT_BYTES,
         }
     }
 }
@@ -61,26 +140,41 @@ impl SourceFormat {
 pub struct RawDocument {
     /// What the file was read as.
     pub format: SourceFormat,
-    /// Paragraphs joined by `'\n'`, exactly as written (not NFC-normalized),
-    /// so byte offsets into it point at the author's own text.
+    /// Paragraphs joined by `'\n'`, exactly as written (not NFC-normalized), so byte offsets
+    /// into it point at the author's own text. Legacy-encoded text is converted (NFC).
     pub text: String,
     /// Notes in Vietnamese for the user about how the file was read
     /// (e.g. "Tệp mã hóa UTF-16 LE").
     pub notes: Vec<String>,
-    /// The legacy 8-bit encoding converted to Unicode (e.g. "TCVN3 (ABC)"), if any.
+    /// The legacy 8-bit encoding converted to Unicode (e.g. "TCVN3 (ABC)"), if any; several are
+    /// joined by ", ".
     pub legacy_encoding: Option<String>,
 }
 
-/// Why a file could not be read. Messages are in Vietnamese, for the
-/// committee's error rows; the underlying detail follows a colon.
+/// Why a file could not be read. Messages are in Vietnamese, for the committee's error rows;
+/// the underlying detail follows a colon.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// An input path does not exist.
     #[error("không tìm thấy tệp hoặc thư mục: {}", .0.display())]
     NotFound(PathBuf),
-    /// A path given as a document is a folder or another non-file.
+    /// A path given as a document is a folder.
     #[error("không phải tệp: {}", .0.display())]
     NotAFile(PathBuf),
+    /// A FIFO, socket or device: reading it could block for ever.
+    #[error("không phải tệp thường ({kind}): {}", .path.display())]
+    Special {
+        /// The path.
+        path: PathBuf,
+        /// What it is, in Vietnamese.
+        kind: &'static str,
+    },
+    /// The OS refused access.
+    #[error("không có quyền đọc: {}", .0.display())]
+    PermissionDenied(PathBuf),
+    /// A symbolic link that leads back to itself or to a folder above it.
+    #[error("liên kết tượng trưng (symlink) tạo vòng lặp: {}", .0.display())]
+    SymlinkLoop(PathBuf),
     /// Reading the file failed at the OS level.
     #[error("không đọc được tệp: {0}")]
     Io(#[from] std::io::Error),
@@ -92,13 +186,13 @@ pub enum IngestError {
         /// The underlying error.
         detail: String,
     },
-    /// The extension is not .txt or .docx.
+    /// The extension is not one of the supported ones.
     #[error("định dạng không được hỗ trợ: {0}")]
     Unsupported(String),
     /// No text at all (empty or whitespace only).
     #[error("tệp rỗng")]
     Empty,
-    /// A .txt file over [`MAX_TXT_BYTES`].
+    /// A file over its format's size cap.
     #[error("tệp quá lớn ({} > {})", mb(*.size), mb(*.limit))]
     TooLarge {
         /// Size of the file in bytes.
@@ -106,8 +200,14 @@ pub enum IngestError {
         /// The cap in bytes.
         limit: u64,
     },
-    /// Text that is neither valid UTF-8 nor UTF-16 with a BOM.
-    #[error("tệp văn bản không phải UTF-8/UTF-16 (byte không hợp lệ ở vị trí {offset})")]
+    /// A document yielding more text than [`MAX_TEXT_BYTES`].
+    #[error("văn bản quá dài ({} > {}), không phải một bài thu hoạch", mb(*.size as u64), mb(MAX_TEXT_BYTES as u64))]
+    TextTooLong {
+        /// Bytes of text.
+        size: usize,
+    },
+    /// Bytes that are neither UTF-8, UTF-16 with a BOM, nor Vietnamese in a legacy encoding.
+    #[error("tệp văn bản không phải UTF-8/UTF-16 và cũng không phải tiếng Việt mã TCVN3, VNI hay Windows-1258 (byte không hợp lệ ở vị trí {offset})")]
     NotUnicode {
         /// Byte offset of the first invalid byte in the file.
         offset: usize,
@@ -116,45 +216,121 @@ pub enum IngestError {
     #[error("tệp chứa dữ liệu nhị phân: {0}")]
     Binary(String),
     /// Not a readable zip archive.
-    #[error("không phải tệp .docx hợp lệ (tệp zip hỏng hoặc bị cắt cụt: {0})")]
-    BadZip(String),
+    #[error("không phải tệp {kind} hợp lệ (tệp zip hỏng hoặc bị cắt cụt: {detail})")]
+    BadZip {
+        /// ".docx" or ".odt".
+        kind: &'static str,
+        /// The zip library's message.
+        detail: String,
+    },
     /// An OLE compound file: an old .doc renamed, or a password-protected document.
     #[error(
         "không phải tệp .docx hợp lệ: đây là tệp Word cũ (.doc) đổi tên hoặc tệp được đặt mật khẩu; hãy mở bằng Word và lưu lại thành .docx"
     )]
     OleFile,
-    /// The zip has no `word/document.xml`.
-    #[error("tệp .docx thiếu word/document.xml")]
-    MissingDocumentXml,
-    /// `word/document.xml` declares more than [`MAX_DOCX_PART_BYTES`].
-    #[error("phần word/document.xml quá lớn ({} > {})", mb(*.size), mb(*.limit))]
+    /// The zip lacks the part holding the text.
+    #[error("tệp {kind} thiếu {part}")]
+    MissingPart {
+        /// ".docx" or ".odt".
+        kind: &'static str,
+        /// "word/document.xml" or "content.xml".
+        part: &'static str,
+    },
+    /// More zip entries than [`MAX_ZIP_ENTRIES`].
+    #[error("tệp nén có quá nhiều mục ({count} > {limit}), nghi zip bomb")]
+    TooManyEntries {
+        /// Entries declared.
+        count: u64,
+        /// The cap.
+        limit: u64,
+    },
+    /// A part declares more than [`MAX_DOCX_PART_BYTES`].
+    #[error("phần {part} quá lớn ({} > {})", mb(*.size), mb(*.limit))]
     PartTooLarge {
+        /// The part's name in the zip.
+        part: String,
         /// Uncompressed size declared in the zip.
         size: u64,
         /// The cap in bytes.
         limit: u64,
     },
-    /// `word/document.xml` inflates past the cap although its header claims less.
+    /// A part declares a compression ratio over [`MAX_ZIP_RATIO`].
+    #[error("phần {part} nén với tỉ lệ {ratio}:1 (> {}:1), nghi zip bomb", MAX_ZIP_RATIO)]
+    ZipRatio {
+        /// The part's name in the zip.
+        part: String,
+        /// Declared uncompressed size / compressed size.
+        ratio: u64,
+    },
+    /// A part inflates past its cap although its header claims less.
     #[error(
-        "phần word/document.xml giải nén ra hơn {} dù tiêu đề zip khai báo {} (nghi zip bomb)",
+        "phần {part} giải nén ra hơn {} dù tiêu đề zip khai báo {} (nghi zip bomb)",
         mb(*.limit),
         mb(*.declared)
     )]
     ZipBomb {
+        /// The part's name in the zip.
+        part: String,
         /// Uncompressed size declared in the zip.
         declared: u64,
         /// The cap in bytes.
         limit: u64,
     },
     /// The XML ends while elements are still open.
-    #[error("XML của word/document.xml bị cắt cụt (thẻ chưa đóng: <{0}>)")]
-    XmlTruncated(String),
+    #[error("XML của {part} bị cắt cụt (thẻ chưa đóng: <{open}>)")]
+    XmlTruncated {
+        /// The part.
+        part: &'static str,
+        /// The innermost open element.
+        open: String,
+    },
     /// Elements nested deeper than [`MAX_XML_DEPTH`].
     #[error("XML lồng quá sâu (> {0} cấp)")]
     XmlTooDeep(usize),
+    /// A DOCTYPE: documents never have one; entity expansion is refused.
+    #[error("XML của {0} có khai báo DOCTYPE/ENTITY (không có trong tài liệu thật, nghi tệp độc hại)")]
+    XmlDoctype(&'static str),
     /// Any other XML well-formedness or encoding error.
-    #[error("XML của word/document.xml không hợp lệ: {0}")]
-    XmlInvalid(String),
+    #[error("XML của {part} không hợp lệ: {detail}")]
+    XmlInvalid {
+        /// The part.
+        part: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A PDF without text: a scan.
+    #[error("tệp PDF không có lớp chữ (bản quét), cần nhận dạng ký tự (OCR)")]
+    PdfNoText,
+    /// A PDF the reader could not parse.
+    #[error("không đọc được tệp PDF (hỏng, bị cắt cụt hoặc đặt mật khẩu): {0}")]
+    PdfInvalid(String),
+    /// A reader or converter ran out of time.
+    #[error("quá thời gian xử lý ({secs} giây) khi {what}; tệp có thể hỏng hoặc độc hại")]
+    Timeout {
+        /// What was being done, in Vietnamese.
+        what: &'static str,
+        /// The limit in seconds.
+        secs: u64,
+    },
+    /// A reader failed unexpectedly (a panic in a third-party parser).
+    #[error("lỗi khi đọc tệp {kind} (tệp hỏng?): {detail}")]
+    ReaderFailed {
+        /// The format.
+        kind: &'static str,
+        /// The panic message.
+        detail: String,
+    },
+    /// .doc/.rtf without LibreOffice.
+    #[error("cần LibreOffice để đọc tệp {0}: hãy cài gói libreoffice-writer (apt install libreoffice-writer), hoặc mở tệp bằng Word và lưu lại thành .docx")]
+    ConverterMissing(&'static str),
+    /// LibreOffice ran but gave no text.
+    #[error("LibreOffice không chuyển được tệp {kind}: {detail}")]
+    ConvertFailed {
+        /// The format.
+        kind: &'static str,
+        /// What happened.
+        detail: String,
+    },
 }
 
 /// "12,5 MB": sizes for messages, rounded up to a tenth (so anything over a
@@ -168,37 +344,94 @@ fn mb(bytes: u64) -> String {
     }
 }
 
-/// Reads a .txt or .docx file (chosen by extension, case-insensitive).
+/// Reads a document, choosing the reader by extension (case-insensitive).
 pub fn read_document(path: &Path) -> Result<RawDocument, IngestError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.is_dir() {
+        return Err(walk::diagnose_folder(path));
+    }
     if !meta.is_file() {
-        return Err(IngestError::NotAFile(path.to_path_buf()));
+        return Err(special_file(path, &meta));
     }
     let format = SourceFormat::from_path(path).ok_or_else(|| unsupported(path))?;
-    match format {
-        SourceFormat::Txt => {
-            if meta.len() > MAX_TXT_BYTES {
-                return Err(too_large(meta.len()));
-            }
-            let file = File::open(path).map_err(|e| io_error(path, e))?;
-            let bytes = read_capped(file, MAX_TXT_BYTES)?;
-            txt::decode(&bytes)
-        }
-        SourceFormat::Docx => {
-            let file = File::open(path).map_err(|e| io_error(path, e))?;
-            docx::read(std::io::BufReader::new(file))
-        }
+    let limit = format.max_file_bytes();
+    if meta.len() > limit {
+        return Err(IngestError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
     }
+    let open = || File::open(path).map_err(|e| io_error(path, e));
+    let read_all = || read_capped(open()?, limit);
+    let mut doc = match format {
+        SourceFormat::Txt | SourceFormat::Md => txt::decode(&read_all()?, format),
+        SourceFormat::Html => html::read(&read_all()?),
+        SourceFormat::Docx => docx::read(std::io::BufReader::new(open()?)),
+        SourceFormat::Odt => odt::read(std::io::BufReader::new(open()?)),
+        SourceFormat::Pdf => pdf::read(read_all()?),
+        SourceFormat::Doc | SourceFormat::Rtf => convert::read_file(path, format),
+    }?;
+    if path.to_str().is_none() {
+        doc.notes.push(
+            "Tên tệp có ký tự không đúng chuẩn UTF-8; trong kết quả các ký tự đó hiện thành �"
+                .to_string(),
+        );
+    }
+    finish(doc)
 }
 
-/// Reads a document from memory (for embedding and tests).
+/// Reads a document from memory (for embedding, tests and fuzzing).
 pub fn read_bytes(bytes: &[u8], format: SourceFormat) -> Result<RawDocument, IngestError> {
-    match format {
-        SourceFormat::Txt if bytes.len() as u64 > MAX_TXT_BYTES => {
-            Err(too_large(bytes.len() as u64))
-        }
-        SourceFormat::Txt => txt::decode(bytes),
+    let limit = format.max_file_bytes();
+    if bytes.len() as u64 > limit {
+        return Err(IngestError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    let doc = match format {
+        SourceFormat::Txt | SourceFormat::Md => txt::decode(bytes, format),
+        SourceFormat::Html => html::read(bytes),
         SourceFormat::Docx => docx::read(std::io::Cursor::new(bytes)),
+        SourceFormat::Odt => odt::read(std::io::Cursor::new(bytes)),
+        SourceFormat::Pdf => pdf::read(bytes.to_vec()),
+        SourceFormat::Doc | SourceFormat::Rtf => convert::read_bytes(bytes, format),
+    }?;
+    finish(doc)
+}
+
+/// Common last steps: the text cap, and repairing Unicode text that is really a legacy
+/// encoding shown through Windows-1252 (lost fonts, copy and paste).
+fn finish(mut doc: RawDocument) -> Result<RawDocument, IngestError> {
+    if doc.text.len() > MAX_TEXT_BYTES {
+        return Err(IngestError::TextTooLong {
+            size: doc.text.len(),
+        });
+    }
+    if let Some(repair) = legacy::repair_mojibake(&doc.text) {
+        let label = repair.encoding.label();
+        doc.notes.push(format!(
+            "{}/{} đoạn là chữ gõ bằng bảng mã {label} hiển thị sai phông (lỗi font), đã sửa",
+            repair.lines_repaired, repair.lines
+        ));
+        doc.text = repair.text;
+        add_legacy(&mut doc.legacy_encoding, label);
+    }
+    if doc.text.trim().is_empty() {
+        return Err(IngestError::Empty);
+    }
+    Ok(doc)
+}
+
+/// Adds an encoding label to a document's list (once).
+fn add_legacy(list: &mut Option<String>, label: &str) {
+    match list {
+        Some(l) if l.split(", ").any(|x| x == label) => {}
+        Some(l) => {
+            l.push_str(", ");
+            l.push_str(label);
+        }
+        None => *list = Some(label.to_string()),
     }
 }
 
@@ -208,31 +441,48 @@ fn read_capped(reader: impl Read, limit: u64) -> Result<Vec<u8>, IngestError> {
     let mut bytes = Vec::new();
     reader.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
+        return Err(IngestError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
     }
     Ok(bytes)
 }
 
-fn too_large(size: u64) -> IngestError {
-    IngestError::TooLarge {
-        size,
-        limit: MAX_TXT_BYTES,
+/// An OS error for `path`, in Vietnamese where it is a common one.
+fn io_error(path: &Path, e: std::io::Error) -> IngestError {
+    const ELOOP: i32 = 40;
+    match e.kind() {
+        std::io::ErrorKind::NotFound => IngestError::NotFound(path.to_path_buf()),
+        std::io::ErrorKind::PermissionDenied => IngestError::PermissionDenied(path.to_path_buf()),
+        _ if e.raw_os_error() == Some(ELOOP) => IngestError::SymlinkLoop(path.to_path_buf()),
+        _ => IngestError::Io(e),
     }
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> IngestError {
-    if e.kind() == std::io::ErrorKind::NotFound {
-        IngestError::NotFound(path.to_path_buf())
+fn special_file(path: &Path, meta: &std::fs::Metadata) -> IngestError {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    let kind = if t.is_fifo() {
+        "ống FIFO"
+    } else if t.is_socket() {
+        "socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "thiết bị"
     } else {
-        IngestError::Io(e)
+        "loại đặc biệt"
+    };
+    IngestError::Special {
+        path: path.to_path_buf(),
+        kind,
     }
 }
 
 fn unsupported(path: &Path) -> IngestError {
+    const KNOWN: &str = ".docx, .odt, .doc, .rtf, .pdf, .txt, .md, .html";
     let detail = match path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
-        None => "tệp không có phần mở rộng (cần .docx hoặc .txt)".to_string(),
-        Some(ext) if ext == "doc" => ".doc (hãy mở bằng Word và lưu lại thành .docx)".to_string(),
-        Some(ext) => format!(".{ext}"),
+        None => format!("tệp không có phần mở rộng (cần một trong {KNOWN})"),
+        Some(ext) => format!(".{ext} (đọc được {KNOWN})"),
     };
     IngestError::Unsupported(detail)
 }
@@ -260,6 +510,7 @@ mod tests {
         assert_eq!(mb(32 * MIB), "32 MB");
         assert_eq!(mb(40 * MIB + MIB / 2), "40,5 MB");
         let e = IngestError::PartTooLarge {
+            part: "word/document.xml".into(),
             size: 40 * MIB,
             limit: MAX_DOCX_PART_BYTES,
         };
@@ -289,22 +540,37 @@ mod tests {
         let doc = read_document(&path).unwrap();
         assert_eq!(doc.format, SourceFormat::Docx);
         assert_eq!(doc.text, "Xin chào");
+
+        for (name, format) in [
+            ("a.MD", SourceFormat::Md),
+            ("a.htm", SourceFormat::Html),
+            ("a.Html", SourceFormat::Html),
+            ("a.odt", SourceFormat::Odt),
+            ("a.pdf", SourceFormat::Pdf),
+            ("a.doc", SourceFormat::Doc),
+            ("a.RTF", SourceFormat::Rtf),
+        ] {
+            assert_eq!(SourceFormat::from_path(Path::new(name)), Some(format));
+        }
     }
 
     #[test]
     fn unsupported_and_missing_files() {
         let dir = tempfile::tempdir().unwrap();
-        let pdf = dir.path().join("a.pdf");
-        std::fs::write(&pdf, "%PDF-1.4").unwrap();
-        let err = read_document(&pdf).unwrap_err();
-        assert_eq!(err.to_string(), "định dạng không được hỗ trợ: .pdf");
-
-        let doc = dir.path().join("a.doc");
-        std::fs::write(&doc, "x").unwrap();
-        assert!(read_document(&doc)
+        let xls = dir.path().join("a.xls");
+        std::fs::write(&xls, "x").unwrap();
+        let err = read_document(&xls).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("định dạng không được hỗ trợ: .xls (đọc được .docx"),
+            "{err}"
+        );
+        let bare = dir.path().join("README");
+        std::fs::write(&bare, "x").unwrap();
+        assert!(read_document(&bare)
             .unwrap_err()
             .to_string()
-            .contains(".doc (hãy"));
+            .contains("không có phần mở rộng"));
 
         let missing = dir.path().join("khong-co.txt");
         assert!(matches!(read_document(&missing), Err(IngestError::NotFound(p)) if p == missing));
@@ -323,7 +589,7 @@ mod tests {
         f.set_len(MAX_TXT_BYTES + 1).unwrap(); // sparse: costs no disk
         let err = read_document(&path).unwrap_err();
         assert!(matches!(err, IngestError::TooLarge { .. }), "{err}");
-        assert_eq!(err.to_string(), "tệp quá lớn (64,1 MB > 64 MB)");
+        assert_eq!(err.to_string(), "tệp quá lớn (16,1 MB > 16 MB)");
     }
 
     #[test]
@@ -334,5 +600,30 @@ mod tests {
             read_capped(&data[..], 99),
             Err(IngestError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn fifo_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.map(|s| s.success()).unwrap_or(false) {
+            eprintln!("mkfifo unavailable: skipped");
+            return;
+        }
+        let err = read_document(&fifo).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("không phải tệp thường (ống FIFO): {}", fifo.display())
+        );
+    }
+
+    #[test]
+    fn legacy_labels_are_joined_once() {
+        let mut l = None;
+        add_legacy(&mut l, "VNI");
+        add_legacy(&mut l, "TCVN3 (ABC)");
+        add_legacy(&mut l, "VNI");
+        assert_eq!(l.as_deref(), Some("VNI, TCVN3 (ABC)"));
     }
 }

@@ -1,13 +1,47 @@
-//! Plain-text submissions: UTF-8 (BOM optional) or UTF-16 with a BOM.
+//! Plain-text submissions: UTF-8 (BOM optional), UTF-16 with a BOM, or bytes in a legacy
+//! Vietnamese encoding (TCVN3, VNI, Windows-1258), recognized by how well they read.
 
+use super::legacy;
 use super::{IngestError, RawDocument, SourceFormat};
 
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 const UTF16LE_BOM: &[u8] = &[0xFF, 0xFE];
 const UTF16BE_BOM: &[u8] = &[0xFE, 0xFF];
 
-/// Decodes a .txt file, unifies line endings and rejects binary or empty input.
-pub(super) fn decode(bytes: &[u8]) -> Result<RawDocument, IngestError> {
+/// Decodes a .txt (or .md) file, unifies line endings and rejects binary or empty input.
+pub(super) fn decode(bytes: &[u8], format: SourceFormat) -> Result<RawDocument, IngestError> {
+    let (text, mut notes, legacy_encoding) = match unicode(bytes) {
+        Ok((text, notes)) => (text, notes, None),
+        Err(IngestError::NotUnicode { offset }) if !has_bom(bytes) => {
+            match legacy::decode_legacy_bytes(bytes) {
+                Some((enc, text)) => (text, Vec::new(), Some(enc)),
+                None => return Err(IngestError::NotUnicode { offset }),
+            }
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some(enc) = legacy_encoding {
+        notes.push(format!(
+            "Tệp văn bản mã hóa {} (không phải Unicode)",
+            enc.label()
+        ));
+    }
+    document(
+        text,
+        format,
+        notes,
+        legacy_encoding.map(|e| e.label().to_string()),
+    )
+}
+
+fn has_bom(bytes: &[u8]) -> bool {
+    [UTF8_BOM, UTF16LE_BOM, UTF16BE_BOM]
+        .iter()
+        .any(|bom| bytes.starts_with(bom))
+}
+
+/// Unicode text: UTF-8 with or without BOM, or UTF-16 with a BOM (with a note saying so).
+pub(super) fn unicode(bytes: &[u8]) -> Result<(String, Vec<String>), IngestError> {
     let mut notes = Vec::new();
     let text = if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
         decode_utf8(rest, UTF8_BOM.len())?
@@ -20,16 +54,26 @@ pub(super) fn decode(bytes: &[u8]) -> Result<RawDocument, IngestError> {
     } else {
         decode_utf8(bytes, 0)?
     };
+    Ok((text, notes))
+}
+
+/// The document for decoded text: not binary, newlines unified, not empty.
+pub(super) fn document(
+    text: String,
+    format: SourceFormat,
+    notes: Vec<String>,
+    legacy_encoding: Option<String>,
+) -> Result<RawDocument, IngestError> {
     check_not_binary(&text)?;
     let text = unify_newlines(text);
     if text.trim().is_empty() {
         return Err(IngestError::Empty);
     }
     Ok(RawDocument {
-        format: SourceFormat::Txt,
+        format,
         text,
         notes,
-        legacy_encoding: None,
+        legacy_encoding,
     })
 }
 
@@ -48,7 +92,8 @@ fn decode_utf8(bytes: &[u8], base: usize) -> Result<String, IngestError> {
 }
 
 /// UTF-16 after a 2-byte BOM; unpaired surrogates and an odd trailing byte are errors.
-pub(super) fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, IngestError> {
+pub(super) fn decode_utf16(
+    bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, IngestError> {
     const BASE: usize = 2;
     let pairs = bytes.chunks_exact(2);
     if !pairs.remainder().is_empty() {
@@ -73,7 +118,7 @@ fn nul_error(offset: usize) -> IngestError {
 
 /// Rejects text with NUL characters or a high share of control characters
 /// (more than 2 % of characters, and at least 4 of them).
-fn check_not_binary(text: &str) -> Result<(), IngestError> {
+pub(super) fn check_not_binary(text: &str) -> Result<(), IngestError> {
     if let Some(pos) = text.find('\0') {
         return Err(nul_error(pos));
     }
@@ -94,7 +139,7 @@ fn is_odd_control(c: char) -> bool {
 }
 
 /// CRLF and lone CR become LF.
-fn unify_newlines(text: String) -> String {
+pub(super) fn unify_newlines(text: String) -> String {
     if !text.contains('\r') {
         return text;
     }
@@ -124,21 +169,21 @@ mod tests {
 
     #[test]
     fn utf8_plain_and_with_bom() {
-        let doc = decode("Bài thu hoạch\nNghị quyết".as_bytes()).unwrap();
+        let doc = decode("Bài thu hoạch\nNghị quyết".as_bytes(), SourceFormat::Txt).unwrap();
         assert_eq!(doc.text, "Bài thu hoạch\nNghị quyết");
         assert!(doc.notes.is_empty());
         assert_eq!(doc.format, SourceFormat::Txt);
 
         let mut bytes = UTF8_BOM.to_vec();
         bytes.extend_from_slice("Đảng viên".as_bytes());
-        assert_eq!(decode(&bytes).unwrap().text, "Đảng viên");
+        assert_eq!(decode(&bytes, SourceFormat::Txt).unwrap().text, "Đảng viên");
     }
 
     #[test]
     fn utf16_le_and_be_with_bom() {
         let text = "Họ và tên: Nguyễn Thị Hoà\r\nChi bộ: Khối 3 😀";
         for be in [false, true] {
-            let doc = decode(&utf16(text, be)).unwrap();
+            let doc = decode(&utf16(text, be), SourceFormat::Txt).unwrap();
             assert_eq!(doc.text, "Họ và tên: Nguyễn Thị Hoà\nChi bộ: Khối 3 😀");
             let want = if be { "UTF-16 BE" } else { "UTF-16 LE" };
             assert_eq!(doc.notes, vec![format!("Tệp mã hóa {want}")]);
@@ -150,14 +195,14 @@ mod tests {
         let mut odd = utf16("abc", false);
         odd.push(0x41);
         assert!(matches!(
-            decode(&odd),
+            decode(&odd, SourceFormat::Txt),
             Err(IngestError::NotUnicode { offset: 8 })
         ));
 
         // Lone high surrogate (D800) followed by 'a'.
         let bad = [0xFF, 0xFE, 0x41, 0x00, 0x00, 0xD8, 0x61, 0x00];
         assert!(matches!(
-            decode(&bad),
+            decode(&bad, SourceFormat::Txt),
             Err(IngestError::NotUnicode { offset: 4 })
         ));
     }
@@ -167,27 +212,42 @@ mod tests {
         // "Bài" then a lone TCVN3-style byte.
         let mut bytes = "Bài ".as_bytes().to_vec();
         bytes.push(0xB5);
-        let err = decode(&bytes).unwrap_err();
+        let err = decode(&bytes, SourceFormat::Txt).unwrap_err();
         assert!(matches!(err, IngestError::NotUnicode { offset: 5 }));
         assert_eq!(
             err.to_string(),
-            "tệp văn bản không phải UTF-8/UTF-16 (byte không hợp lệ ở vị trí 5)"
+            "tệp văn bản không phải UTF-8/UTF-16 và cũng không phải tiếng Việt mã TCVN3, VNI hay Windows-1258 (byte không hợp lệ ở vị trí 5)"
         );
     }
 
     #[test]
+    fn legacy_bytes_are_converted() {
+        let text = "Họ và tên: Nguyễn Văn Mười\nTôi đã học tập Nghị quyết Đại hội XIII của Đảng.";
+        let tcvn3 = legacy::encode_tcvn3(text).unwrap();
+        let doc = decode(&tcvn3, SourceFormat::Txt).unwrap();
+        assert_eq!(doc.text, text);
+        assert_eq!(doc.legacy_encoding.as_deref(), Some("TCVN3 (ABC)"));
+        assert_eq!(doc.notes, ["Tệp văn bản mã hóa TCVN3 (ABC) (không phải Unicode)"]);
+        let vni = legacy::encode_vni(text).unwrap();
+        let doc = decode(&vni, SourceFormat::Md).unwrap();
+        assert_eq!(doc.text, text);
+        assert_eq!(doc.legacy_encoding.as_deref(), Some("VNI"));
+        assert_eq!(doc.format, SourceFormat::Md);
+    }
+
+    #[test]
     fn binary_is_rejected() {
-        let err = decode(b"PK\x03\x04\x14\x00\x00\x00").unwrap_err();
+        let err = decode(b"PK\x03\x04\x14\x00\x00\x00", SourceFormat::Txt).unwrap_err();
         assert!(matches!(err, IngestError::Binary(_)));
         assert!(err.to_string().starts_with("tệp chứa dữ liệu nhị phân"));
 
         let mut controls = "văn bản ".repeat(5).into_bytes();
         controls.extend_from_slice(b"\x01\x02\x03\x04\x05\x06\x07\x08\x1b\x1b");
-        assert!(matches!(decode(&controls), Err(IngestError::Binary(_))));
+        assert!(matches!(decode(&controls, SourceFormat::Txt), Err(IngestError::Binary(_))));
 
         // A NUL hidden in UTF-16 text is caught after decoding.
         assert!(matches!(
-            decode(&utf16("a\0b", false)),
+            decode(&utf16("a\0b", false), SourceFormat::Txt),
             Err(IngestError::Binary(_))
         ));
     }
@@ -195,8 +255,8 @@ mod tests {
     #[test]
     fn a_few_stray_controls_are_fine() {
         let text = format!("{}\x0b{}\x1a", "nội dung ".repeat(50), "tiếp");
-        assert!(decode(text.as_bytes()).is_ok());
-        assert!(decode(b"trang 1\x0Ctrang 2").is_ok());
+        assert!(decode(text.as_bytes(), SourceFormat::Txt).is_ok());
+        assert!(decode(b"trang 1\x0Ctrang 2", SourceFormat::Txt).is_ok());
     }
 
     #[test]
@@ -208,7 +268,7 @@ mod tests {
             UTF16LE_BOM,
             &[0xEF, 0xBB, 0xBF, 0x20],
         ] {
-            let err = decode(input).unwrap_err();
+            let err = decode(input, SourceFormat::Txt).unwrap_err();
             assert!(matches!(err, IngestError::Empty), "{input:?}: {err}");
             assert_eq!(err.to_string(), "tệp rỗng");
         }
@@ -216,7 +276,7 @@ mod tests {
 
     #[test]
     fn newlines_unified() {
-        let doc = decode(b"a\r\nb\rc\n\r\nd").unwrap();
+        let doc = decode(b"a\r\nb\rc\n\r\nd", SourceFormat::Txt).unwrap();
         assert_eq!(doc.text, "a\nb\nc\n\nd");
     }
 }

@@ -9,21 +9,29 @@ use super::{IngestError, SourceFormat};
 
 /// Expands files and folders into a sorted, de-duplicated list of files.
 ///
-/// Files named explicitly are kept whatever their extension, so an
-/// unsupported one still gets an error row. Folders are walked recursively
-/// (following symlinks) for .txt and .docx files, skipping hidden entries and
-/// Word lock files (`~$…`). A path that does not exist is an error.
+/// Files named explicitly are kept whatever their extension, so an unsupported one still gets
+/// an error row. Folders are walked recursively (following symlinks) for the supported
+/// extensions (see [`SourceFormat::from_path`]), skipping hidden entries and Word lock files
+/// (`~$…`). An entry the walk cannot list (a folder without read permission, a symlink loop, a
+/// dangling link) is kept in the list too, so that reading it gives that entry its own error
+/// row and the batch goes on. Only a path given on the command line that does not exist is an
+/// error here.
 pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => IngestError::NotFound(path.clone()),
-            _ => IngestError::Io(e),
-        })?;
-        if meta.is_dir() {
-            walk_folder(path, &mut files)?;
-        } else {
-            files.push(path.clone());
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk_folder(path, &mut files),
+            Ok(_) => files.push(path.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // A dangling symlink named explicitly gets a row; a missing path is an error.
+                if std::fs::symlink_metadata(path).is_ok() {
+                    files.push(path.clone());
+                } else {
+                    return Err(IngestError::NotFound(path.clone()));
+                }
+            }
+            // Permission denied, symlink loop…: the row will say which.
+            Err(_) => files.push(path.clone()),
         }
     }
     files.sort();
@@ -31,21 +39,60 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     Ok(dedup_same_file(files))
 }
 
-fn walk_folder(root: &Path, files: &mut Vec<PathBuf>) -> Result<(), IngestError> {
+fn walk_folder(root: &Path, files: &mut Vec<PathBuf>) {
     let walker = WalkDir::new(root)
         .follow_links(true)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(e));
     for entry in walker {
-        let entry = entry.map_err(|e| IngestError::Walk {
-            path: e.path().unwrap_or(root).to_path_buf(),
-            detail: e.to_string(),
-        })?;
-        if entry.file_type().is_file() && SourceFormat::from_path(entry.path()).is_some() {
-            files.push(entry.into_path());
+        match entry {
+            Ok(entry) => {
+                if entry.file_type().is_file() && SourceFormat::from_path(entry.path()).is_some()
+                {
+                    files.push(entry.into_path());
+                }
+            }
+            Err(e) => {
+                let Some(path) = e.path() else { continue };
+                // A link to a folder above it: its files are listed through that folder
+                // already, but the loop gets a row of its own.
+                let wanted = e.loop_ancestor().is_some()
+                    || e.io_error().is_some()
+                        && (SourceFormat::from_path(path).is_some() || path.extension().is_none());
+                let hidden = path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(['.', '~']));
+                if wanted && !hidden {
+                    files.push(path.to_path_buf());
+                }
+            }
         }
     }
-    Ok(())
+}
+
+/// Why a folder met where a document was expected cannot be read: a symlink loop, no
+/// permission, or simply that it is a folder.
+pub(super) fn diagnose_folder(path: &Path) -> IngestError {
+    if let Ok(link) = std::fs::symlink_metadata(path) {
+        if link.file_type().is_symlink() {
+            if let (Ok(target), Some(parent)) = (std::fs::canonicalize(path), path.parent()) {
+                let parent = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+                if parent.starts_with(&target) {
+                    return IngestError::SymlinkLoop(path.to_path_buf());
+                }
+            }
+        }
+    }
+    match std::fs::read_dir(path) {
+        Err(e) => match super::io_error(path, e) {
+            IngestError::Io(e) => IngestError::Walk {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            },
+            other => other,
+        },
+        Ok(_) => IngestError::NotAFile(path.to_path_buf()),
+    }
 }
 
 /// Hidden files and folders, and Word's `~$name.docx` lock files.
@@ -86,15 +133,17 @@ mod tests {
             "essays/.hidden.txt",
             "essays/~$b.docx",
             "essays/.git/d.txt",
-            "essays/notes.pdf",
-            "essays/e.doc",
+            "essays/notes.xls",
+            "essays/e.docm",
             "essays/txt",
         ] {
             touch(root, ignored);
         }
-        let pdf = touch(root, "other/report.pdf");
-        let got = collect_inputs(&[root.join("essays"), pdf.clone(), b.clone()]).unwrap();
-        assert_eq!(got, vec![a, b, nested, pdf]);
+        let pdf = touch(root, "essays/scan.PDF");
+        let odt = touch(root, "essays/d.odt");
+        let xls = touch(root, "other/report.xls");
+        let got = collect_inputs(&[root.join("essays"), xls.clone(), b.clone()]).unwrap();
+        assert_eq!(got, vec![a, b, nested, odt, pdf, xls]);
     }
 
     #[test]
@@ -120,5 +169,32 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = touch(dir.path(), ".bai/a.txt");
         assert_eq!(collect_inputs(&[dir.path().join(".bai")]).unwrap(), vec![f]);
+    }
+
+    #[test]
+    fn symlink_loops_become_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("bai");
+        let a = touch(&root, "a.txt");
+        // A link to its own folder, and two links pointing at each other.
+        std::os::unix::fs::symlink(&root, root.join("vong")).unwrap();
+        std::os::unix::fs::symlink(root.join("y.txt"), root.join("x.txt")).unwrap();
+        std::os::unix::fs::symlink(root.join("x.txt"), root.join("y.txt")).unwrap();
+        let got = collect_inputs(std::slice::from_ref(&root)).unwrap();
+        let names: Vec<_> = got
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.txt", "vong", "x.txt", "y.txt"], "{got:?}");
+        assert_eq!(got[0], a);
+        for p in &got[1..] {
+            let err = super::super::read_document(p).unwrap_err();
+            assert!(
+                matches!(err, IngestError::SymlinkLoop(_)),
+                "{}: {err}",
+                p.display()
+            );
+            assert!(err.to_string().starts_with("liên kết tượng trưng (symlink) tạo vòng lặp"));
+        }
     }
 }

@@ -217,8 +217,12 @@ mod tests {
     fn a_shared_passage_is_found_whole_whatever_surrounds_it() {
         let shared = "chúng ta phải khơi dậy khát vọng phát triển đất nước phồn vinh hạnh phúc \
                       và phát huy ý chí sức mạnh đại đoàn kết toàn dân tộc";
-        let a = doc(&format!("Mở đầu riêng của người thứ nhất viết. {shared} kết thúc khác."));
-        let b = doc(&format!("Hoàn toàn khác ở đây, xin nói thêm nữa là: {shared}. Hết."));
+        let a = doc(&format!(
+            "Mở đầu riêng của người thứ nhất viết. {shared} kết thúc khác."
+        ));
+        let b = doc(&format!(
+            "Hoàn toàn khác ở đây, xin nói thêm nữa là: {shared}. Hết."
+        ));
         let runs = extend(&a.syl, a.body, &b.syl, b.body, &pair_seeds(&a, &b));
         assert_eq!(runs.len(), 1, "{runs:?}");
         let n_shared = analyze(shared).tokens.len() as u32;

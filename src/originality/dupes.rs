@@ -39,12 +39,57 @@ pub const MIN_AGREEMENT: usize = BINS / 8;
 /// Buckets larger than this (a template copied by a whole district) yield a star of pairs
 /// around their first essay instead of every pair, so a huge cluster stays linear.
 const MAX_BUCKET: usize = 48;
+/// Essays sampled to find the batch's common text.
+pub const COMMON_SAMPLE: usize = 2_000;
+/// A k-gram found in at least this many sampled essays, and in at least
+/// [`COMMON_MIN_FRACTION`] of the sample, is common text (see [`common_kgrams`]).
+pub const COMMON_MIN_DOCS: usize = 50;
+/// See [`COMMON_MIN_DOCS`].
+pub const COMMON_MIN_FRACTION: f64 = 0.01;
+/// Own (non-base) syllables below which a body counts as this many when computing a share:
+/// an essay that is nearly all quotations cannot reach a high similarity through the few
+/// words it has of its own.
+pub const MIN_OWN_SYLLABLES: usize = 100;
 /// Longest passage text shown as evidence, in characters.
 const MAX_PASSAGE_CHARS: usize = 600;
 /// Passages shown per pair.
 const MAX_PASSAGES: usize = 3;
 
 type Signature = Box<[u32; BINS]>;
+
+/// The batch's common text, the way MOSS ignores passages that occur in too many programs:
+/// k-grams found in at least [`COMMON_MIN_DOCS`] essays and at least [`COMMON_MIN_FRACTION`]
+/// of a deterministic sample of [`COMMON_SAMPLE`] essays (every essay when the batch is
+/// smaller). In a city's batch these are the resolution sentences that thousands of members
+/// quote; they are treated as base, so two essays that paste the same official sentences are
+/// not copies of each other. A party cell's batch (fewer than 50 essays) never has common
+/// text: 24 essays copied from one template are all reported.
+pub(crate) fn common_kgrams(docs: &[(String, &str)]) -> BaseSet {
+    let n = docs.len();
+    let take = n.min(COMMON_SAMPLE);
+    let min_docs = COMMON_MIN_DOCS.max((COMMON_MIN_FRACTION * take as f64).ceil() as usize);
+    if take < min_docs {
+        return BaseSet::default();
+    }
+    let mut all: Vec<u64> = (0..take)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let text = docs[i * n / take].1;
+            let a = analyze(text);
+            let body = body_start(&a);
+            let mut grams = kgram_hashes(&syllable_hashes(&a));
+            let mut grams = grams.split_off(body.min(grams.len()));
+            grams.sort_unstable();
+            grams.dedup();
+            grams
+        })
+        .collect();
+    all.par_sort_unstable();
+    all.chunk_by(|x, y| x == y)
+        .filter(|run| run.len() >= min_docs)
+        .map(|run| run[0])
+        .collect()
+}
 
 /// The MinHash signature of an essay's body k-grams (base k-grams left out), or `None` when
 /// the body has none.
@@ -123,7 +168,9 @@ fn candidates(sigs: &[Option<Signature>]) -> Vec<(u32, u32)> {
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs.retain(|&(i, j)| match (&sigs[i as usize], &sigs[j as usize]) {
-        (Some(a), Some(b)) => a.iter().zip(b.iter()).filter(|(x, y)| x == y).count() >= MIN_AGREEMENT,
+        (Some(a), Some(b)) => {
+            a.iter().zip(b.iter()).filter(|(x, y)| x == y).count() >= MIN_AGREEMENT
+        }
         _ => false,
     });
     pairs
@@ -139,8 +186,8 @@ struct Verified {
     passages: Vec<std::ops::Range<usize>>,
 }
 
-/// Aligns two docs: the share of each body found in the other (base removed, passages of at
-/// least `min_passage` syllables) and the passages of `a`.
+/// Aligns two docs: the share of each body's own text (not base) found in the other, in
+/// passages of at least `min_passage` syllables, and the passages of `a`.
 fn compare(a: &Doc, b: &Doc, min_passage: usize) -> (f64, f64, Vec<std::ops::Range<usize>>) {
     let (la, lb) = (a.body_len(), b.body_len());
     if la == 0 || lb == 0 {
@@ -161,10 +208,20 @@ fn compare(a: &Doc, b: &Doc, min_passage: usize) -> (f64, f64, Vec<std::ops::Ran
     );
     let covered = |p: &[std::ops::Range<usize>]| p.iter().map(|r| r.len()).sum::<usize>();
     (
-        covered(&in_a) as f64 / la as f64,
-        covered(&in_b) as f64 / lb as f64,
+        covered(&in_a) as f64 / own(a) as f64,
+        covered(&in_b) as f64 / own(b) as f64,
         in_a,
     )
+}
+
+/// Body syllables that are not base, at least [`MIN_OWN_SYLLABLES`].
+fn own(d: &Doc) -> usize {
+    let base: usize = d
+        .base
+        .iter()
+        .map(|r| (r.end as usize).min(d.syl.len()).saturating_sub((r.start as usize).max(d.body)))
+        .sum();
+    d.body_len().saturating_sub(base).max(MIN_OWN_SYLLABLES)
 }
 
 /// Shortens a passage for display, at a character boundary.
@@ -176,6 +233,14 @@ fn clip(s: String) -> String {
 }
 
 pub(crate) fn find(docs: &[(String, &str)], base: &BaseSet, t: &Thresholds) -> DuplicateReport {
+    let common = common_kgrams(docs);
+    let merged;
+    let base = if common.is_empty() {
+        base
+    } else {
+        merged = base.union(&common).copied().collect::<BaseSet>();
+        &merged
+    };
     let sigs: Vec<Option<Signature>> = docs
         .par_iter()
         .map(|(_, text)| signature(text, base))
@@ -197,7 +262,10 @@ pub(crate) fn find(docs: &[(String, &str)], base: &BaseSet, t: &Thresholds) -> D
     let verified: Vec<Verified> = pairs
         .par_iter()
         .filter_map(|&(i, j)| {
-            let (a, b) = (prepared[i as usize].as_ref()?, prepared[j as usize].as_ref()?);
+            let (a, b) = (
+                prepared[i as usize].as_ref()?,
+                prepared[j as usize].as_ref()?,
+            );
             let (share_a, share_b, mut found) = compare(a, b, t.min_passage);
             let similarity = round4(share_a.max(share_b));
             if similarity < t.near_duplicate || similarity == 0.0 {
@@ -292,10 +360,17 @@ mod tests {
 
     #[test]
     fn identical_bodies_have_identical_signatures_and_collide() {
-        let body = "Đại hội xác định mục tiêu cho từng mốc rất rõ ràng và cụ thể, tôi thấy rất tâm \
+        let body =
+            "Đại hội xác định mục tiêu cho từng mốc rất rõ ràng và cụ thể, tôi thấy rất tâm \
                     đắc với điều này vì nó gắn với công việc hằng ngày của chi bộ chúng tôi.";
-        let a = signature(&format!("Họ và tên: Nguyễn Văn A\n{body}"), &BaseSet::default());
-        let b = signature(&format!("Họ và tên: Trần Thị B\n{body}"), &BaseSet::default());
+        let a = signature(
+            &format!("Họ và tên: Nguyễn Văn A\n{body}"),
+            &BaseSet::default(),
+        );
+        let b = signature(
+            &format!("Họ và tên: Trần Thị B\n{body}"),
+            &BaseSet::default(),
+        );
         assert!(a.is_some());
         assert_eq!(a, b);
         let sigs = vec![a, b, signature("Quá ngắn.", &BaseSet::default())];
@@ -316,15 +391,26 @@ mod explore {
             .filter(|p| p.extension().is_some_and(|e| e == "txt"))
             .collect();
         files.sort();
-        let texts: Vec<String> = files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+        let texts: Vec<String> = files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
         let base = BaseSet::default();
-        let docs: Vec<Doc> = texts.iter().map(|t| Doc::new(&analyze(t), &base, true)).collect();
+        let docs: Vec<Doc> = texts
+            .iter()
+            .map(|t| Doc::new(&analyze(t), &base, true))
+            .collect();
         let grams: Vec<rustc_hash::FxHashSet<u64>> = texts
             .iter()
             .map(|t| {
                 let a = analyze(t);
                 let b = body_start(&a);
-                kgram_hashes(&syllable_hashes(&a)).get(b..).unwrap_or(&[]).iter().copied().collect()
+                kgram_hashes(&syllable_hashes(&a))
+                    .get(b..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .copied()
+                    .collect()
             })
             .collect();
         let mut all = Vec::new();
@@ -338,7 +424,13 @@ mod explore {
         }
         all.sort_by(|x, y| y.0.total_cmp(&x.0));
         for x in all.iter().take(10) {
-            eprintln!("{:.3} J={:.3} {} {}", x.0, x.1, files[x.2].display(), files[x.3].display());
+            eprintln!(
+                "{:.3} J={:.3} {} {}",
+                x.0,
+                x.1,
+                files[x.2].display(),
+                files[x.3].display()
+            );
         }
         let maxj = all.iter().map(|x| x.1).fold(0.0, f64::max);
         eprintln!("max J {maxj}");

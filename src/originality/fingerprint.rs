@@ -172,7 +172,9 @@ mod tests {
 
     #[test]
     fn rolling_hash_equals_direct_hash() {
-        let syl: Vec<u64> = (0..40u64).map(|i| syllable_hash(&format!("s{}", i % 7))).collect();
+        let syl: Vec<u64> = (0..40u64)
+            .map(|i| syllable_hash(&format!("s{}", i % 7)))
+            .collect();
         let rolled = kgram_hashes(&syl);
         assert_eq!(rolled.len(), 40 - K + 1);
         for (i, &h) in rolled.iter().enumerate() {

@@ -38,7 +38,24 @@ pub fn read_results(path: &Path) -> Result<Vec<Assessment>, ReportError> {
         })?;
         rows.push(row);
     }
-    Ok(rows)
+    Ok(latest_per_file(rows))
+}
+
+/// A resumed batch (`grade --skip-done` appending) may list a file again after it changed:
+/// the later row replaces the earlier one, in the earlier one's place.
+fn latest_per_file(rows: Vec<Assessment>) -> Vec<Assessment> {
+    let mut at: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let mut out: Vec<Assessment> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match at.get(&row.file) {
+            Some(&i) => out[i] = row,
+            None => {
+                at.insert(row.file.clone(), out.len());
+                out.push(row);
+            }
+        }
+    }
+    out
 }
 
 /// One JSON line → an assessment; missing lists and a missing rubric reference are empty.

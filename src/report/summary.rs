@@ -173,7 +173,7 @@ pub fn fmt_int_vi(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);
@@ -451,7 +451,7 @@ impl Summary {
         }
     }
 
-    /// The review reasons of row `row`, if it is on the review list.
+    /// The review reasons of row `row`, if it is on the review list (a linear search).
     pub fn review_of(&self, row: usize) -> Option<&ReviewItem> {
         self.review.iter().find(|r| r.row == row)
     }

@@ -208,6 +208,12 @@ fn detail_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
     let score = Format::new()
         .set_num_format("0.0")
         .set_border(FormatBorder::Thin);
+    let mut review_of: Vec<Option<&[String]>> = vec![None; ctx.rows.len()];
+    for item in &s.review {
+        if let Some(slot) = review_of.get_mut(item.row) {
+            *slot = Some(&item.reasons);
+        }
+    }
     for (i, (row, p)) in ctx.rows.iter().zip(&s.placements).enumerate() {
         let r = i as u32 + 1;
         let mut c = 0;
@@ -238,7 +244,7 @@ fn detail_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
             };
             put(&mut sheet, Cell::Text(matched.into()))?;
         }
-        let review = s.review_of(i).map(|r| r.reasons.join("; "));
+        let review = review_of[i].map(|r| r.join("; "));
         put(&mut sheet, Cell::Text(review.unwrap_or_default()))?;
     }
     sheet.finish(ctx.rows.len() as u32)
