@@ -5,7 +5,15 @@
 //! Groups (each reports bytes of essay text per second; essays/s = ESSAYS / time):
 //! - `analyzer`: `thuhoach::text::analyze` over every essay;
 //! - `grade_1_thread`: `Grader::grade_text` over every essay, one after another;
-//! - `grade_2_threads`: the same on a 2-thread rayon pool, `par_iter` + `collect`.
+//! - `grade_2_threads`: the same on a 2-thread rayon pool, `par_iter` + `collect`;
+//! - `docx_ingest_1_thread` / `docx_ingest_2_threads`: `thuhoach::ingest::read_bytes(…, Docx)`
+//!   over the same essays as .docx (`corpus::write_docx`), in memory; reports documents/s.
+//!
+//! Environment:
+//! - `THUHOACH_BENCH_DUMP=<dir>` writes the corpus to `<dir>` (see [`dump`]);
+//! - `THUHOACH_BENCH_DUMP_N=<n>` dumps `n` essays instead of the 300 benched ones (the first 300
+//!   are the benched ones), streaming, e.g. 100,000 for the scale test;
+//! - `THUHOACH_BENCH_DUMP_FORMAT=txt|docx|both` (default `txt`).
 
 mod corpus;
 
@@ -15,6 +23,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use rayon::prelude::*;
+use thuhoach::ingest::SourceFormat;
 use thuhoach::{Assessment, Grader};
 
 /// Essays per iteration: ~2 MB of text, well under a second per iteration.
@@ -53,23 +62,80 @@ fn describe(essays: &[(String, String)], grader: &Grader) {
     );
 }
 
-/// With `THUHOACH_BENCH_DUMP=<dir>` set, writes the corpus there as .txt files (to read it,
-/// or to run the CLI or a profiler on exactly the benchmarked bytes).
-fn dump(essays: &[(String, String)]) {
+/// With `THUHOACH_BENCH_DUMP=<dir>` set, writes the corpus there (to read it, or to run the CLI
+/// or a profiler on exactly the benchmarked bytes): by default the 300 benched essays as .txt;
+/// `THUHOACH_BENCH_DUMP_N` and `THUHOACH_BENCH_DUMP_FORMAT` change how many and in which format.
+fn dump() {
     let Some(dir) = std::env::var_os("THUHOACH_BENCH_DUMP") else {
         return;
     };
     let dir = std::path::PathBuf::from(dir);
-    std::fs::create_dir_all(&dir).expect("create dump folder");
-    for (name, text) in essays {
-        std::fs::write(dir.join(name), text).expect("write essay");
-    }
-    eprintln!("corpus written to {}", dir.display());
+    let n = match std::env::var("THUHOACH_BENCH_DUMP_N") {
+        Ok(v) => v
+            .replace('_', "")
+            .parse()
+            .expect("THUHOACH_BENCH_DUMP_N: a number"),
+        Err(_) => ESSAYS,
+    };
+    let format = match std::env::var("THUHOACH_BENCH_DUMP_FORMAT").as_deref() {
+        Ok("txt") | Err(_) => corpus::DumpFormat::Txt,
+        Ok("docx") => corpus::DumpFormat::Docx,
+        Ok("both") => corpus::DumpFormat::Both,
+        Ok(other) => panic!("THUHOACH_BENCH_DUMP_FORMAT={other}: expected txt, docx or both"),
+    };
+    let t = std::time::Instant::now();
+    let d = corpus::dump(&dir, n, SEED, format).expect("write the corpus");
+    eprintln!(
+        "corpus written to {}: {} essays, {} bytes of .txt, {} bytes of .docx, {:.1} s",
+        dir.display(),
+        d.essays,
+        d.txt_bytes,
+        d.docx_bytes,
+        t.elapsed().as_secs_f64()
+    );
+}
+
+/// The essays as .docx, built once (not timed); checks that reading them back gives the text.
+fn docx_corpus(essays: &[(String, String)]) -> Vec<Vec<u8>> {
+    let docs: Vec<Vec<u8>> = essays
+        .par_iter()
+        .map(|(_, text)| corpus::write_docx(text))
+        .collect();
+    let same = essays
+        .iter()
+        .zip(&docs)
+        .filter(|((_, text), doc)| {
+            thuhoach::ingest::read_bytes(doc, SourceFormat::Docx)
+                .is_ok_and(|d| d.text == text.trim_end_matches('\n'))
+        })
+        .count();
+    let bytes: usize = docs.iter().map(Vec::len).sum();
+    eprintln!(
+        "docx: {} files, {} bytes ({:.2} MB, mean {} bytes), read back exactly: {}/{}",
+        docs.len(),
+        bytes,
+        bytes as f64 / 1e6,
+        bytes / docs.len().max(1),
+        same,
+        docs.len()
+    );
+    docs
+}
+
+/// Reads every .docx; returns the total length of text (so nothing is optimized away).
+fn ingest_all<'a>(docs: impl Iterator<Item = &'a Vec<u8>>) -> usize {
+    docs.map(|doc| {
+        thuhoach::ingest::read_bytes(black_box(doc), SourceFormat::Docx)
+            .expect("generated .docx reads")
+            .text
+            .len()
+    })
+    .sum()
 }
 
 fn benches(c: &mut Criterion) {
+    dump();
     let essays = corpus::generate(ESSAYS, SEED);
-    dump(&essays);
     let bytes: u64 = essays.iter().map(|(_, t)| t.len() as u64).sum();
     let grader = Grader::with_default_rubric().expect("built-in rubric compiles");
     describe(&essays, &grader);
@@ -109,6 +175,27 @@ fn benches(c: &mut Criterion) {
                     .par_iter()
                     .map(|(name, text)| grader.grade_text(name, text))
                     .collect::<Vec<Assessment>>()
+            })
+        })
+    });
+    g.finish();
+
+    let docs = docx_corpus(&essays);
+    let mut g = c.benchmark_group("docx_ingest_1_thread");
+    g.throughput(Throughput::Elements(docs.len() as u64))
+        .sampling_mode(SamplingMode::Flat);
+    g.bench_function("corpus", |b| b.iter(|| ingest_all(docs.iter())));
+    g.finish();
+
+    let mut g = c.benchmark_group("docx_ingest_2_threads");
+    g.throughput(Throughput::Elements(docs.len() as u64))
+        .sampling_mode(SamplingMode::Flat);
+    g.bench_function("corpus", |b| {
+        b.iter(|| {
+            pool.install(|| {
+                docs.par_iter()
+                    .map(|doc| ingest_all(std::iter::once(doc)))
+                    .sum::<usize>()
             })
         })
     });

@@ -47,6 +47,9 @@ pub struct Assessment {
     pub notes: Vec<String>,
     /// SHA-256 of the essay text as read (UTF-8), to recognise the same essay again.
     pub sha256: Option<String>,
+    /// Copying from references and near-duplicates in the batch, when they were checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub originality: Option<crate::originality::Originality>,
     pub rubric: RubricRef,
     pub error: Option<String>,
 }
@@ -71,6 +74,7 @@ impl Assessment {
             signals: None,
             notes: Vec::new(),
             sha256: None,
+            originality: None,
             rubric: rubric.reference.clone(),
             error: Some(error),
         }

@@ -63,11 +63,63 @@ const BATCH: usize = 256;
 #[derive(Debug, Clone)]
 pub struct Grader {
     rubric: CompiledRubric,
+    originality: Option<OriginalityCheck>,
+}
+
+/// What the grader compares essays with: references, and near-duplicates found in the batch.
+#[derive(Debug, Clone, Default)]
+struct OriginalityCheck {
+    references: originality::ReferenceSet,
+    thresholds: originality::Thresholds,
+    partners: std::collections::BTreeMap<String, Vec<originality::DuplicatePartner>>,
 }
 
 impl Grader {
     pub fn new(rubric: CompiledRubric) -> Self {
-        Grader { rubric }
+        Grader {
+            rubric,
+            originality: None,
+        }
+    }
+
+    /// Also checks every essay against `references` (the rubric's base text included there)
+    /// and fills each row's `originality`; copying raises `copied_reference`.
+    pub fn with_references(
+        mut self,
+        references: originality::ReferenceSet,
+        thresholds: originality::Thresholds,
+    ) -> Self {
+        let check = self.originality.get_or_insert_with(Default::default);
+        check.references = references;
+        check.thresholds = thresholds;
+        self
+    }
+
+    /// Finds near-duplicates among `files` (read in parallel on `jobs` threads), remembers each
+    /// essay's partners for its row (`near_duplicate`), and returns the report.
+    pub fn find_duplicates(
+        &mut self,
+        files: &[PathBuf],
+        jobs: usize,
+    ) -> Result<originality::DuplicateReport, Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_err(|e| Error::Other(format!("không tạo được các luồng xử lý: {e}")))?;
+        let texts: Vec<(String, String)> = pool.install(|| {
+            files
+                .par_iter()
+                .filter_map(|p| {
+                    let doc = ingest::read_document(p).ok()?;
+                    Some((p.display().to_string(), doc.text))
+                })
+                .collect()
+        });
+        let docs: Vec<(String, &str)> = texts.iter().map(|(f, t)| (f.clone(), t.as_str())).collect();
+        let check = self.originality.get_or_insert_with(Default::default);
+        let report = pool.install(|| check.references.find_duplicates(&docs, &check.thresholds));
+        check.partners = report.partners();
+        Ok(report)
     }
 
     /// A grader with the built-in rubric (Nghị quyết Đại hội XIII).
@@ -81,7 +133,18 @@ impl Grader {
 
     /// Grades an essay already in memory; `file` is only copied into the row.
     pub fn grade_text(&self, file: &str, text: &str) -> Assessment {
-        let findings = assess::assess(text, &self.rubric);
+        let mut findings = assess::assess(text, &self.rubric);
+        let originality = self.originality.as_ref().map(|o| {
+            let check = if o.references.is_empty() {
+                originality::ReferenceCheck::default()
+            } else {
+                o.references.check_with(text, &o.thresholds)
+            };
+            let partners = o.partners.get(file).cloned().unwrap_or_default();
+            let result = originality::Originality::new(check, partners);
+            findings.flags.extend(result.flags(&o.thresholds));
+            result
+        });
         let g = grade::grade(&findings, &self.rubric);
         let levels = &self.rubric.spec.levels;
         let meta = ingest::extract_metadata(text);
@@ -104,6 +167,7 @@ impl Grader {
             signals: Some(findings.signals),
             notes: Vec::new(),
             sha256: Some(format!("{:x}", Sha256::digest(text.as_bytes()))),
+            originality,
             rubric: self.rubric.reference.clone(),
             error: None,
         }
@@ -308,6 +372,26 @@ impl Grader {
         report.total = index.num_docs();
         Ok(report)
     }
+}
+
+/// The references essays are checked against: the rubric's `[references]` (base text and
+/// files, relative to the rubric's folder) and `extra` files or folders.
+pub fn references_for(
+    rubric: &CompiledRubric,
+    extra: &[PathBuf],
+) -> Result<originality::ReferenceSet, Error> {
+    let spec = &rubric.spec.references;
+    let mut refs = originality::ReferenceSet::new();
+    for base in &spec.base {
+        refs.add_base(base);
+    }
+    let folder = rubric.folder.clone().unwrap_or_default();
+    let mut files: Vec<PathBuf> = spec.files.iter().map(|f| folder.join(f)).collect();
+    files.extend(extra.iter().cloned());
+    if !files.is_empty() {
+        refs.add_paths(&files).map_err(|e| Error::Other(e.to_string()))?;
+    }
+    Ok(refs)
 }
 
 /// Files and folders → the sorted list of essay files to grade (see [`ingest::collect_inputs`]).

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use thuhoach::index::{EssayIndex, SearchOptions};
+use thuhoach::originality::Thresholds;
 use thuhoach::report::{explain, write_report, Format, ReportFormat, Roster, RowWriter};
 use thuhoach::{CompiledRubric, Grader};
 
@@ -48,6 +49,12 @@ enum Command {
         /// Party roster (.csv or .xlsx) for the committee report written by --out .xlsx/.docx/.html.
         #[arg(long)]
         roster: Option<PathBuf>,
+        /// Reference text (file or folder: the resolution, sample essays) to check copying against.
+        #[arg(long)]
+        reference: Vec<PathBuf>,
+        /// Near-duplicates within the batch: auto = on for batches up to 20,000 files.
+        #[arg(long, value_enum, default_value = "auto")]
+        dupes: DupesMode,
         /// Resume: leave out files already in this results .jsonl with the same content and
         /// rubric. If it is also the --out file, new rows are appended to it.
         #[arg(long)]
@@ -66,6 +73,24 @@ enum Command {
         /// Output: .xlsx, .docx, .html or .csv.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Clusters of essays copied from each other, with the shared passages.
+    Dupes {
+        /// Essay files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Reference text (file or folder): the rubric's base text is excluded from matching.
+        #[arg(long)]
+        reference: Vec<PathBuf>,
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Similarity (0–1) from which two essays are near-duplicates.
+        #[arg(long, default_value_t = 0.5)]
+        threshold: f64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: SearchFormat,
+        #[arg(long)]
+        jobs: Option<usize>,
     },
     /// Build or update a search index (re-indexing a file replaces it).
     Index {
@@ -109,6 +134,9 @@ enum Command {
         file: PathBuf,
         #[arg(long)]
         rubric: Option<PathBuf>,
+        /// Reference text (file or folder) to show copied passages from.
+        #[arg(long)]
+        reference: Vec<PathBuf>,
     },
     /// Rubric (barem) tools.
     Rubric {
@@ -130,6 +158,16 @@ enum TokenizerCommand {
         out: PathBuf,
     },
 }
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DupesMode {
+    Auto,
+    On,
+    Off,
+}
+
+/// Largest batch `grade --dupes auto` compares (all texts are held in memory for it).
+const AUTO_DUPES_MAX_FILES: usize = 20_000;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum SearchFormat {
@@ -209,24 +247,65 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             out,
             jobs,
             roster,
+            reference,
+            dupes,
             skip_done,
-        } => match out.as_deref().and_then(ReportFormat::from_path) {
-            Some(report_format) if report_format != ReportFormat::Csv => grade_to_report(
-                &paths,
-                rubric.as_deref(),
-                out.as_deref().unwrap_or(Path::new("")),
-                roster.as_deref(),
-                jobs,
-            ),
-            _ => grade(
-                &paths,
-                rubric.as_deref(),
-                format,
-                out.as_deref(),
-                jobs,
-                skip_done.as_deref(),
-            ),
-        },
+        } => {
+            let files = thuhoach::collect_inputs(&paths).map_err(|e| usage(e.to_string()))?;
+            let grader = originality_grader(
+                load_rubric(rubric.as_deref())?,
+                &files,
+                &reference,
+                dupes,
+                jobs.unwrap_or(0),
+            )?;
+            match out.as_deref().and_then(ReportFormat::from_path) {
+                Some(report_format) if report_format != ReportFormat::Csv => grade_to_report(
+                    &grader,
+                    &files,
+                    out.as_deref().unwrap_or(Path::new("")),
+                    roster.as_deref(),
+                    jobs,
+                ),
+                _ => grade(
+                    &grader,
+                    &files,
+                    format,
+                    out.as_deref(),
+                    jobs,
+                    skip_done.as_deref(),
+                ),
+            }
+        }
+        Command::Dupes {
+            paths,
+            reference,
+            rubric,
+            threshold,
+            format,
+            jobs,
+        } => {
+            let rubric = load_rubric(rubric.as_deref())?;
+            let references =
+                thuhoach::references_for(&rubric, &reference).map_err(|e| usage(e.to_string()))?;
+            let thresholds = Thresholds {
+                near_duplicate: threshold,
+                ..Thresholds::default()
+            };
+            let files = thuhoach::collect_inputs(&paths).map_err(|e| usage(e.to_string()))?;
+            let mut grader = Grader::new(rubric).with_references(references, thresholds);
+            let report = grader.find_duplicates(&files, jobs.unwrap_or(0))?;
+            let mut out = io::stdout().lock();
+            match format {
+                SearchFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &report)?;
+                    writeln!(out)?;
+                }
+                SearchFormat::Table => print_clusters(&mut out, &report, files.len())?,
+            }
+            out.flush()?;
+            Ok(Outcome::AllHandled)
+        }
         Command::Report {
             results,
             roster,
@@ -302,8 +381,18 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             out.flush()?;
             Ok(Outcome::AllHandled)
         }
-        Command::Explain { file, rubric } => {
-            let grader = Grader::new(load_rubric(rubric.as_deref())?);
+        Command::Explain {
+            file,
+            rubric,
+            reference,
+        } => {
+            let grader = originality_grader(
+                load_rubric(rubric.as_deref())?,
+                std::slice::from_ref(&file),
+                &reference,
+                DupesMode::Off,
+                1,
+            )?;
             let row = grader.grade_file(&file);
             print!("{}", explain(&row, grader.rubric()));
             io::stdout().flush()?;
@@ -388,17 +477,15 @@ fn load_roster(path: Option<&Path>) -> anyhow::Result<Option<Roster>> {
 
 /// `grade --out x.xlsx|.docx|.html`: grade, then write the committee report.
 fn grade_to_report(
-    paths: &[PathBuf],
-    rubric: Option<&Path>,
+    grader: &Grader,
+    files: &[PathBuf],
     out: &Path,
     roster: Option<&Path>,
     jobs: Option<usize>,
 ) -> anyhow::Result<Outcome> {
-    let grader = Grader::new(load_rubric(rubric)?);
     let roster = load_roster(roster)?;
-    let files = thuhoach::collect_inputs(paths).map_err(|e| usage(e.to_string()))?;
     let mut rows = Vec::with_capacity(files.len());
-    grader.grade_files(&files, jobs.unwrap_or(0), |row| rows.push(row))?;
+    grader.grade_files(files, jobs.unwrap_or(0), |row| rows.push(row))?;
     write_report(&rows, roster.as_ref(), grader.rubric(), out).map_err(|e| usage(e.to_string()))?;
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     eprintln!(
@@ -414,15 +501,77 @@ fn grade_to_report(
     })
 }
 
+/// A grader that also checks copying: against references (the rubric's and `--reference`),
+/// and between the essays of the batch when `dupes` asks for it.
+fn originality_grader(
+    rubric: thuhoach::CompiledRubric,
+    files: &[PathBuf],
+    reference: &[PathBuf],
+    dupes: DupesMode,
+    jobs: usize,
+) -> anyhow::Result<Grader> {
+    let references =
+        thuhoach::references_for(&rubric, reference).map_err(|e| usage(e.to_string()))?;
+    let compare = match dupes {
+        DupesMode::On => true,
+        DupesMode::Off => false,
+        DupesMode::Auto => {
+            let small = files.len() <= AUTO_DUPES_MAX_FILES;
+            if !small {
+                eprintln!(
+                    "thuhoach: lô {} tệp lớn hơn {AUTO_DUPES_MAX_FILES}: không so trùng lặp giữa các bài (dùng --dupes on hoặc `thuhoach dupes` theo từng chi bộ)",
+                    files.len()
+                );
+            }
+            small
+        }
+    };
+    let mut grader = Grader::new(rubric).with_references(references, Thresholds::default());
+    if compare {
+        grader.find_duplicates(files, jobs)?;
+    }
+    Ok(grader)
+}
+
+fn print_clusters(
+    out: &mut impl Write,
+    report: &thuhoach::originality::DuplicateReport,
+    files: usize,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} nhóm bài gần trùng nhau trong {files} bài",
+        report.clusters.len()
+    )?;
+    for (i, cluster) in report.clusters.iter().enumerate() {
+        writeln!(out, "\nNhóm {}: {} bài", i + 1, cluster.files.len())?;
+        for f in &cluster.files {
+            writeln!(out, "  - {f}")?;
+        }
+        for pair in &cluster.pairs {
+            writeln!(
+                out,
+                "  {} ↔ {}: giống nhau {:.0}%",
+                pair.a,
+                pair.b,
+                pair.similarity * 100.0
+            )?;
+            for passage in pair.passages.iter().take(2) {
+                writeln!(out, "      «{}»", passage)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn grade(
-    paths: &[PathBuf],
-    rubric: Option<&Path>,
+    grader: &Grader,
+    files: &[PathBuf],
     format: Option<Format>,
     out: Option<&Path>,
     jobs: Option<usize>,
     skip_done: Option<&Path>,
 ) -> anyhow::Result<Outcome> {
-    let grader = Grader::new(load_rubric(rubric)?);
     let format = match (format, out) {
         (Some(f), _) => f,
         (None, Some(p)) => Format::from_extension(p).ok_or_else(|| {
@@ -433,7 +582,6 @@ fn grade(
         })?,
         (None, None) => Format::Table,
     };
-    let files = thuhoach::collect_inputs(paths).map_err(|e| usage(e.to_string()))?;
     if files.is_empty() {
         bail!(usage("không tìm thấy tệp .docx hoặc .txt nào để chấm"));
     }
@@ -476,7 +624,7 @@ fn grade(
     };
     let mut failed = 0usize;
     let mut write_error: Option<io::Error> = None;
-    let skipped = grader.grade_files_skipping(&files, jobs.unwrap_or(0), done.as_ref(), |row| {
+    let skipped = grader.grade_files_skipping(files, jobs.unwrap_or(0), done.as_ref(), |row| {
         progress.inc(1);
         if row.error.is_some() {
             failed += 1;

@@ -255,28 +255,42 @@ fn skip_done_resumes_without_grading_twice() {
     let dir = tempfile::tempdir().expect("tempdir");
     let essays = dir.path().join("essays");
     std::fs::create_dir(&essays).expect("mkdir");
-    for name in ["01_giao_vien_thcs_yen_thach.txt", "09_sinh_vien_kinh_te_song_hong.txt"] {
+    for name in [
+        "01_giao_vien_thcs_yen_thach.txt",
+        "09_sinh_vien_kinh_te_song_hong.txt",
+    ] {
         std::fs::copy(dev_dir().join(name), essays.join(name)).expect("copy");
     }
     let results = dir.path().join("ketqua.jsonl");
     let first = thuhoach!("grade", &essays, "--out", &results);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     // A new essay arrives and one is edited: only those two are graded again.
-    std::fs::copy(dev_dir().join("12_giao_vien_tieu_hoc_chieng_nua.txt"), essays.join("12.txt"))
-        .expect("copy");
+    std::fs::copy(
+        dev_dir().join("12_giao_vien_tieu_hoc_chieng_nua.txt"),
+        essays.join("12.txt"),
+    )
+    .expect("copy");
     let edited = essays.join("09_sinh_vien_kinh_te_song_hong.txt");
     let text = std::fs::read_to_string(&edited).expect("read") + "\nTôi xin bổ sung một ý.";
     std::fs::write(&edited, text).expect("write");
     let second = thuhoach!("grade", &essays, "--out", &results, "--skip-done", &results);
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
-    assert!(stderr(&second).contains("bỏ qua 1 tệp"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("bỏ qua 1 tệp"),
+        "{}",
+        stderr(&second)
+    );
     let lines = std::fs::read_to_string(&results).expect("results");
     let files: Vec<String> = lines
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("row");
             let f = v["file"].as_str().expect("file").to_string();
-            Path::new(&f).file_name().expect("name").to_string_lossy().into_owned()
+            Path::new(&f)
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned()
         })
         .collect();
     assert_eq!(
@@ -300,7 +314,10 @@ fn report_and_grade_write_committee_documents() {
         let path = dir.path().join(format!("baocao.{ext}"));
         let out = thuhoach!("report", &results, "--out", &path);
         assert_eq!(out.status.code(), Some(0), "{ext}: {}", stderr(&out));
-        assert!(std::fs::metadata(&path).expect("written").len() > 500, "{ext}");
+        assert!(
+            std::fs::metadata(&path).expect("written").len() > 500,
+            "{ext}"
+        );
     }
     // grade straight to a spreadsheet: the "Chi tiết" sheet has one row per essay.
     let xlsx = dir.path().join("ketqua.xlsx");
@@ -310,6 +327,55 @@ fn report_and_grade_write_committee_documents() {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("open xlsx");
     let detail = book.worksheet_range("Chi tiết").expect("Chi tiết sheet");
     assert_eq!(detail.height(), 25, "header + 24 essays");
-    let bad = thuhoach!("report", dir.path().join("khong-co.jsonl"), "--out", dir.path().join("x.xlsx"));
+    let bad = thuhoach!(
+        "report",
+        dir.path().join("khong-co.jsonl"),
+        "--out",
+        dir.path().join("x.xlsx")
+    );
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn copies_are_flagged_in_grade_rows_and_clustered_by_dupes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["01_giao_vien_thcs_yen_thach.txt", "05_giam_doc_htx_vai_thieu_phu_hoa.txt"] {
+        std::fs::copy(dev_dir().join(name), dir.path().join(name)).expect("copy");
+    }
+    let copy = dev_text("01_giao_vien_thcs_yen_thach.txt").replace("Lê Thị Thanh Huyền", "Nguyễn Văn Chép");
+    write(dir.path(), "z_copy.txt", copy.as_bytes());
+    let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/originality/resolution.txt");
+    let pasted = format!(
+        "Họ và tên: Trần Văn Dán\nChi bộ: Thử nghiệm\n\n{}",
+        std::fs::read_to_string(&reference).expect("reference")
+    );
+    write(dir.path(), "y_pasted.txt", pasted.as_bytes());
+
+    let out = thuhoach!("grade", dir.path(), "--format", "jsonl", "--reference", &reference);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> =
+        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("row")).collect();
+    let by_name = |n: &str| {
+        rows.iter()
+            .find(|r| r["file"].as_str().is_some_and(|f| f.ends_with(n)))
+            .expect("row")
+    };
+    let flags = |n: &str| by_name(n)["flags"].to_string();
+    assert!(flags("01_giao_vien_thcs_yen_thach.txt").contains("near_duplicate"));
+    assert!(flags("z_copy.txt").contains("near_duplicate"));
+    assert!(!flags("05_giam_doc_htx_vai_thieu_phu_hoa.txt").contains("near_duplicate"));
+    assert!(flags("y_pasted.txt").contains("copied_reference"));
+    assert_eq!(by_name("y_pasted.txt")["grade"], "poor");
+    let o = &by_name("y_pasted.txt")["originality"];
+    assert!(o["copied_share"].as_f64().expect("share") >= 0.5);
+    assert!(!o["sources"][0]["spans"].as_array().expect("spans").is_empty());
+
+    let out = thuhoach!("dupes", dir.path(), "--format", "json");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let clusters = v["clusters"].as_array().expect("clusters");
+    assert_eq!(clusters.len(), 1);
+    let pair = &clusters[0]["pairs"][0];
+    assert!(pair["similarity"].as_f64().expect("similarity") > 0.9);
+    assert!(!pair["passages"].as_array().expect("passages").is_empty());
 }

@@ -75,7 +75,7 @@ fn mutate(text: &str, seed: usize) -> String {
             continue;
         }
         body_sentences += 1;
-        if (s + seed) % 7 != 0 {
+        if !(s + seed).is_multiple_of(7) {
             continue;
         }
         let original = &text[sentence.span.clone()];
@@ -84,7 +84,12 @@ fn mutate(text: &str, seed: usize) -> String {
             1 => {
                 let words: Vec<&str> = original.split_whitespace().collect();
                 let half = words.len().div_ceil(2);
-                format!("{}.", words[..half].join(" ").trim_end_matches(['.', ',', ';', ':']))
+                format!(
+                    "{}.",
+                    words[..half]
+                        .join(" ")
+                        .trim_end_matches(['.', ',', ';', ':'])
+                )
             }
             _ => original
                 .split_whitespace()
@@ -138,7 +143,11 @@ fn strip_diacritics(text: &str) -> String {
         .collect()
 }
 
-fn pair_of<'r>(report: &'r DuplicateReport, x: &str, y: &str) -> Option<&'r thuhoach::originality::Pair> {
+fn pair_of<'r>(
+    report: &'r DuplicateReport,
+    x: &str,
+    y: &str,
+) -> Option<&'r thuhoach::originality::Pair> {
     report
         .clusters
         .iter()
@@ -181,7 +190,10 @@ fn edited_and_stripped_copies_are_paired_with_their_source() {
         // Passages are the original's own text.
         let a_text = &batch.iter().find(|(n, _)| *n == pair.a).unwrap().1;
         let squashed = thuhoach::text::display(a_text);
-        assert!(pair.passages.iter().all(|p| squashed.contains(p.trim_end_matches(" …"))));
+        assert!(pair
+            .passages
+            .iter()
+            .all(|p| squashed.contains(p.trim_end_matches(" …"))));
         if copy.contains("stripped") {
             assert!(pair.similarity > 0.95, "{copy}: {}", pair.similarity);
         }
@@ -197,7 +209,10 @@ fn edited_and_stripped_copies_are_paired_with_their_source() {
     let o = Originality::new(Default::default(), partners["zz_copy_01.txt"].clone());
     assert!(o.duplicates[0].file.starts_with("01_"));
     assert_eq!(o.flags(&Thresholds::default()), vec![Flag::NearDuplicate]);
-    assert_eq!(report.partners_of("zz_copy_01.txt"), partners["zz_copy_01.txt"]);
+    assert_eq!(
+        report.partners_of("zz_copy_01.txt"),
+        partners["zz_copy_01.txt"]
+    );
 }
 
 #[test]
@@ -411,7 +426,8 @@ fn fingerprints_are_deterministic_and_blind_to_diacritics_case_and_nfd() {
 
 #[test]
 fn fingerprint_spans_point_into_the_original_text() {
-    let text = "Đại hội XIII xác định:\u{a0}khơi dậy khát vọng phát triển đất nước phồn vinh, hạnh phúc.";
+    let text =
+        "Đại hội XIII xác định:\u{a0}khơi dậy khát vọng phát triển đất nước phồn vinh, hạnh phúc.";
     let nfd: String = text.nfd().collect();
     for t in [text.to_string(), nfd] {
         let a = analyze(&t);
@@ -419,7 +435,10 @@ fn fingerprint_spans_point_into_the_original_text() {
             let slice = &t[f.start..f.end];
             assert_eq!(f.start, a.tokens[f.syllable].start as usize);
             assert_eq!(f.end, a.tokens[f.syllable + K - 1].end as usize);
-            let words = slice.split(|c: char| !c.is_alphanumeric() && !('\u{300}'..='\u{36F}').contains(&c)).filter(|w| !w.is_empty()).count();
+            let words = slice
+                .split(|c: char| !c.is_alphanumeric() && !('\u{300}'..='\u{36F}').contains(&c))
+                .filter(|w| !w.is_empty())
+                .count();
             assert_eq!(words, K, "{slice}");
         }
     }
@@ -427,4 +446,47 @@ fn fingerprint_spans_point_into_the_original_text() {
     assert!(!fp.is_empty());
     // Every k-gram of the text is inside some window; the last one ends at "phúc".
     assert!(fp.iter().all(|f| f.end <= text.len()));
+}
+
+#[test]
+fn essays_sharing_only_base_text_are_not_duplicates() {
+    let sentences = resolution_sentences();
+    let quoted = sentences[..12].join(" ");
+    let a = format!("{}\n{quoted}\n", essay("09"));
+    let thirteen = essay("13");
+    let own_b: Vec<&str> = thirteen.lines().take(14).collect();
+    let b = format!("{}\n{quoted}\n", own_b.join("\n"));
+    let docs = vec![
+        ("a.txt".to_string(), a.as_str()),
+        ("b.txt".to_string(), b.as_str()),
+    ];
+    let plain = find_duplicates(&docs, 0.5);
+    assert_eq!(
+        plain.clusters.len(),
+        1,
+        "the shared quotation is half of each"
+    );
+    let mut refs = ReferenceSet::new();
+    for s in &sentences {
+        refs.add_base(s);
+    }
+    let based = refs.find_duplicates(&docs, &Thresholds::default());
+    assert!(based.clusters.is_empty(), "{based:#?}");
+}
+
+#[test]
+fn hostile_repetition_is_checked_in_bounded_time() {
+    let sentence = "đoàn kết dân chủ kỷ cương sáng tạo phát triển vì nhân dân phục vụ. ";
+    let mut refs = ReferenceSet::new();
+    refs.add_text("lap-lai.txt", &sentence.repeat(5_000));
+    let essay = format!("{}\n{}", HEADER, sentence.repeat(5_000));
+    let start = std::time::Instant::now();
+    let check = refs.check(&essay);
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    assert!(check.copied_share > 0.9, "{}", check.copied_share);
+    let docs = vec![
+        ("a.txt".to_string(), essay.as_str()),
+        ("b.txt".to_string(), essay.as_str()),
+    ];
+    assert_eq!(find_duplicates(&docs, 0.5).clusters.len(), 1);
 }

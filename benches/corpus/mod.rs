@@ -76,6 +76,19 @@ pub fn generate(n: usize, seed: u64) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The same essays as [`generate`], one at a time, for corpora too big to hold in memory
+/// (100,000 essays are ~770 MB of text): `essays(n, seed)` yields exactly what
+/// `generate(n, seed)` returns, and for `m < n` the first `m` of them are `generate(m, seed)`.
+// Used by grading.rs only; index.rs includes this module too.
+#[allow(dead_code)]
+pub fn essays(n: usize, seed: u64) -> impl Iterator<Item = (String, String)> {
+    let mut rng = Rng::new(seed);
+    (0..n).map(move |i| {
+        let mut r = Rng::new(rng.next_u64());
+        essay(i, &mut r)
+    })
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Quality {
     Full,
@@ -882,4 +895,183 @@ fn strip_diacritics(text: &str) -> String {
             c => c,
         })
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files: the essays as .docx, and a dump of N essays into a folder.
+// Used by grading.rs only (index.rs includes this module too), hence the `allow(dead_code)`s.
+
+/// Times New Roman, as in administrative documents.
+const DOCX_FONT: &str = "Times New Roman";
+
+/// The essay as a .docx, roughly the way it would be typed in Word: Times New Roman 14 pt;
+/// the header block (up to the line after "BÀI THU HOẠCH") centred; headings (lines in capitals,
+/// "I. …", "PHẦN II. …") bold; body paragraphs justified with a first-line indent, each
+/// sentence in its own run (Word splits runs at every edit); the signature right-aligned.
+///
+/// docx-rs stores its parts uncompressed; they are deflated again (level 6, no folder entries),
+/// as Word writes them, so that reading includes inflating, as it does for real submissions.
+///
+/// Every line of `text` is one paragraph, blank lines included, so
+/// `thuhoach::ingest::read_bytes(&write_docx(t), SourceFormat::Docx)` reads back `t` without its
+/// final line break (checked at the start of the bench).
+#[allow(dead_code)]
+pub fn write_docx(text: &str) -> Vec<u8> {
+    use docx_rs::{AlignmentType, Docx, LineSpacing, Paragraph, RunFonts, SpecialIndentType};
+
+    let fonts = || {
+        RunFonts::new()
+            .ascii(DOCX_FONT)
+            .hi_ansi(DOCX_FONT)
+            .cs(DOCX_FONT)
+            .east_asia(DOCX_FONT)
+    };
+    let run = |t: &str, bold: bool| {
+        let r = docx_rs::Run::new().add_text(t).size(28).fonts(fonts());
+        if bold {
+            r.bold()
+        } else {
+            r
+        }
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    // The header ends with the line after the title.
+    let header_end = lines
+        .iter()
+        .position(|l| l.trim() == "BÀI THU HOẠCH")
+        .map_or(0, |i| i + 2);
+    // The signature block: from the last "Người viết…" / "NGƯỜI VIẾT…" line to the end.
+    let signature_start = lines
+        .iter()
+        .rposition(|l| l.starts_with("Người") || l.starts_with("NGƯỜI"))
+        .unwrap_or(lines.len());
+    let mut doc = Docx::new().default_fonts(fonts()).default_size(28);
+    for (i, line) in lines.iter().enumerate() {
+        let heading = is_heading(line);
+        let mut p = Paragraph::new().line_spacing(LineSpacing::new().before(0).after(120));
+        if i < header_end || i >= signature_start {
+            let align = if i < header_end {
+                AlignmentType::Center
+            } else {
+                AlignmentType::Right
+            };
+            p = p.align(align).add_run(run(line, heading || i < 2));
+        } else if heading || line.starts_with("- ") || line.len() < 60 {
+            p = p.align(AlignmentType::Both).add_run(run(line, heading));
+        } else {
+            p = p.align(AlignmentType::Both).indent(
+                None,
+                Some(SpecialIndentType::FirstLine(567)),
+                None,
+                None,
+            );
+            for sentence in line.split_inclusive(". ") {
+                p = p.add_run(run(sentence, false));
+            }
+        }
+        doc = doc.add_paragraph(p);
+    }
+    let mut out = std::io::Cursor::new(Vec::with_capacity(text.len() + 8 * 1024));
+    doc.build().pack(&mut out).expect("pack .docx in memory");
+    deflate_zip(&out.into_inner())
+}
+
+/// The same zip with every file deflated (level 6) and the folder entries left out.
+fn deflate_zip(stored: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+
+    let mut from = zip::ZipArchive::new(std::io::Cursor::new(stored)).expect("docx-rs zip");
+    let mut to = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(stored.len() / 3)));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6));
+    let mut buf = Vec::new();
+    for i in 0..from.len() {
+        let mut part = from.by_index(i).expect("zip entry");
+        if part.is_dir() {
+            continue;
+        }
+        buf.clear();
+        part.read_to_end(&mut buf).expect("read zip entry");
+        to.start_file(part.name().expect("zip entry name").to_string(), options)
+            .expect("start zip entry");
+        to.write_all(&buf).expect("write zip entry");
+    }
+    to.finish().expect("finish zip").into_inner()
+}
+
+/// A heading line: no lower-case letter, or a numbered part ("I. …", "PHẦN II. …").
+fn is_heading(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return false;
+    }
+    let roman = ["I. ", "II. ", "III. ", "IV. "]
+        .iter()
+        .any(|p| t.starts_with(p) || t.starts_with(&format!("PHẦN {p}")));
+    roman || (t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase))
+}
+
+/// Which files [`dump`] writes for each essay.
+#[allow(dead_code)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DumpFormat {
+    Txt,
+    Docx,
+    Both,
+}
+
+/// What [`dump`] wrote.
+#[allow(dead_code)]
+#[derive(Debug, Default)]
+pub struct Dumped {
+    pub essays: usize,
+    pub txt_bytes: u64,
+    pub docx_bytes: u64,
+}
+
+/// Writes the first `n` essays of `(n, seed)` into `dir` (created if needed), streaming: at most
+/// 1,024 essays are in memory at a time. A .docx has the name of the .txt with `.docx` instead.
+/// The .docx files are built on the current rayon pool.
+#[allow(dead_code)]
+pub fn dump(
+    dir: &std::path::Path,
+    n: usize,
+    seed: u64,
+    format: DumpFormat,
+) -> std::io::Result<Dumped> {
+    use rayon::prelude::*;
+
+    std::fs::create_dir_all(dir)?;
+    let mut stats = Dumped::default();
+    let mut all = essays(n, seed);
+    loop {
+        let chunk: Vec<(String, String)> = all.by_ref().take(1024).collect();
+        if chunk.is_empty() {
+            return Ok(stats);
+        }
+        if format != DumpFormat::Docx {
+            for (name, text) in &chunk {
+                std::fs::write(dir.join(name), text)?;
+                stats.txt_bytes += text.len() as u64;
+            }
+        }
+        if format != DumpFormat::Txt {
+            let docs: Vec<(String, Vec<u8>)> = chunk
+                .par_iter()
+                .map(|(name, text)| (docx_name(name), write_docx(text)))
+                .collect();
+            for (name, bytes) in &docs {
+                std::fs::write(dir.join(name), bytes)?;
+                stats.docx_bytes += bytes.len() as u64;
+            }
+        }
+        stats.essays += chunk.len();
+    }
+}
+
+/// `0012_thon_ngan.txt` → `0012_thon_ngan.docx`.
+#[allow(dead_code)]
+pub fn docx_name(txt_name: &str) -> String {
+    format!("{}.docx", txt_name.strip_suffix(".txt").unwrap_or(txt_name))
 }

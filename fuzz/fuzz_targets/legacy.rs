@@ -4,8 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use thuhoach::ingest::legacy::{
-    convert_font_text, decode_cp1258, decode_legacy_bytes, decode_tcvn3, decode_vni,
-    encode_cp1258, encode_tcvn3, encode_vni, repair_mojibake, syllable_score, LegacyEncoding,
+    convert_font_text, decode_cp1258, decode_legacy_bytes, decode_tcvn3, decode_vni, encode_cp1258,
+    encode_tcvn3, encode_vni, repair_mojibake, syllable_score, LegacyEncoding,
 };
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 

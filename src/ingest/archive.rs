@@ -152,12 +152,21 @@ pub(super) fn read_part<R: Read + Seek>(
     let cap = limit.min(ZIP_RATIO_FLOOR.max(compressed.saturating_mul(MAX_ZIP_RATIO)));
     // `declared` is at most `limit` here, so this allocation is bounded.
     let mut bytes = Vec::with_capacity(usize::try_from(declared.min(cap)).unwrap_or(0));
-    part.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| IngestError::BadZip {
-            kind,
-            detail: e.to_string(),
-        })?;
+    part.take(cap + 1).read_to_end(&mut bytes).map_err(|e| {
+        // The zip library stops a part that inflates past its declared size.
+        if e.to_string().contains("larger than its declared") {
+            IngestError::ZipBomb {
+                part: name.to_string(),
+                declared,
+                limit: cap,
+            }
+        } else {
+            IngestError::BadZip {
+                kind,
+                detail: e.to_string(),
+            }
+        }
+    })?;
     if bytes.len() as u64 > cap {
         return Err(IngestError::ZipBomb {
             part: name.to_string(),
@@ -187,10 +196,7 @@ mod tests {
     #[test]
     fn counts_entries_from_the_end_record() {
         let bytes = zip_with(3);
-        assert_eq!(
-            declared_entries(&mut Cursor::new(&bytes)).unwrap(),
-            Some(3)
-        );
+        assert_eq!(declared_entries(&mut Cursor::new(&bytes)).unwrap(), Some(3));
         assert_eq!(declared_entries(&mut Cursor::new(b"abc")).unwrap(), None);
         let many = zip_with(MAX_ZIP_ENTRIES as usize + 1);
         let err = open(Cursor::new(many), ".docx").unwrap_err();

@@ -35,6 +35,22 @@ pub(super) fn read_bytes(bytes: &[u8], format: SourceFormat) -> Result<RawDocume
     if bytes.is_empty() {
         return Err(IngestError::Empty);
     }
+    // A real .doc is an OLE compound file (Word also saves RTF or HTML under .doc); an .rtf
+    // starts with "{\rtf". Anything else LibreOffice would import as plain text, garbage
+    // included, so it is refused here.
+    let head = &bytes[..bytes.len().min(1024)];
+    let is_rtf = head.trim_ascii_start().starts_with(b"{\\rtf");
+    let is_html = head.windows(5).any(|w| w.eq_ignore_ascii_case(b"<html"));
+    let ok = match format {
+        SourceFormat::Doc => bytes.starts_with(&super::archive::OLE_MAGIC) || is_rtf || is_html,
+        _ => is_rtf,
+    };
+    if !ok {
+        return Err(IngestError::ConvertFailed {
+            kind,
+            detail: format!("tệp không phải định dạng {kind} (thiếu chữ ký ở đầu tệp)"),
+        });
+    }
     let soffice = find_soffice().ok_or(IngestError::ConverterMissing(kind))?;
     let dir = TempDir::new()?;
     let input = dir.path().join(format!("input{kind}"));
@@ -73,9 +89,23 @@ pub(super) fn read_bytes(bytes: &[u8], format: SourceFormat) -> Result<RawDocume
         }
     };
     let (text, _) = txt::unicode(&text)?;
+    // A damaged file that LibreOffice still "opens" gives noise: refuse text in which hardly
+    // a word reads as a word (Vietnamese or any Latin-script language's short words).
+    let score = super::legacy::syllable_score(&text);
+    let junk = text
+        .chars()
+        .filter(|&c| c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c))
+        .count();
+    if score.words >= 20 && (score.share() < 0.15 || junk * 20 > text.chars().count()) {
+        return Err(IngestError::ConvertFailed {
+            kind,
+            detail: "kết quả không phải văn bản đọc được (tệp hỏng?)".to_string(),
+        });
+    }
     let mut doc = txt::document(text, format, Vec::new(), None)?;
-    doc.notes
-        .push(format!("Tệp {kind} được chuyển sang văn bản bằng LibreOffice"));
+    doc.notes.push(format!(
+        "Tệp {kind} được chuyển sang văn bản bằng LibreOffice"
+    ));
     Ok(doc)
 }
 
@@ -92,10 +122,8 @@ impl TempDir {
         let mut last = None;
         for _ in 0..16 {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let path = std::env::temp_dir().join(format!(
-                "thuhoach-lo-{}-{n}-{nanos}",
-                std::process::id()
-            ));
+            let path = std::env::temp_dir()
+                .join(format!("thuhoach-lo-{}-{n}-{nanos}", std::process::id()));
             match std::fs::create_dir(&path) {
                 Ok(()) => return Ok(TempDir(path)),
                 Err(e) => last = Some(e),

@@ -18,7 +18,7 @@ use quick_xml::events::BytesStart;
 use zip::ZipArchive;
 
 use super::archive::{self, Head};
-use super::legacy::{convert_font_text, font_encoding, LegacyEncoding};
+use super::legacy::{convert_font_text, font_encoding, syllable_score, LegacyEncoding};
 use super::xml::{self, attr, Handler};
 use super::{IngestError, RawDocument, SourceFormat, MAX_DOCX_PART_BYTES};
 
@@ -209,10 +209,40 @@ struct Extracted {
     legacy: Option<String>,
 }
 
+/// A line being built: plain text, and runs in a legacy font kept apart until the end, when
+/// each font is checked (a "legacy" font is sometimes applied to Unicode text).
+type Line = Vec<Piece>;
+
+enum Piece {
+    Text(String),
+    /// Text of a run in `fonts[font]`.
+    Legacy {
+        font: usize,
+        text: String,
+    },
+}
+
+fn push_text(line: &mut Line, s: &str) {
+    match line.last_mut() {
+        Some(Piece::Text(t)) => t.push_str(s),
+        _ => line.push(Piece::Text(s.to_string())),
+    }
+}
+
+/// Vietnamese letters that only Unicode has: a run in a "legacy" font containing them was
+/// typed in Unicode (the Windows-1252 view of legacy bytes never has them).
+pub(super) fn has_unicode_vietnamese(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{102}'..='\u{103}' | '\u{110}'..='\u{111}' | '\u{128}'..='\u{129}'
+            | '\u{168}'..='\u{169}' | '\u{1A0}'..='\u{1A1}' | '\u{1AF}'..='\u{1B0}'
+            | '\u{1EA0}'..='\u{1EF9}' | '\u{300}'..='\u{323}')
+    })
+}
+
 /// An open paragraph.
 struct Para {
     depth: usize,
-    text: String,
+    text: Line,
     style: Option<String>,
 }
 
@@ -236,13 +266,15 @@ enum Props {
 struct Walker<'s> {
     styles: &'s Styles,
     /// Finished lines, in document order.
-    lines: Vec<String>,
+    lines: Vec<Line>,
     /// Open paragraphs, innermost last (text boxes nest inside paragraphs).
     paragraphs: Vec<Para>,
     /// Open runs, innermost last.
     runs: Vec<Run>,
     /// Text found outside any paragraph (odd producers).
-    loose: String,
+    loose: Line,
+    /// Legacy fonts met: name, encoding, capitals.
+    fonts: Vec<(String, LegacyEncoding, bool)>,
     /// Depth of the element whose content is being skipped.
     skip_from: Option<usize>,
     /// Depth and kind of the `w:pPr`/`w:rPr` being read.
@@ -250,10 +282,6 @@ struct Walker<'s> {
     texts: usize,
     skipped_deletions: bool,
     saw_text_box: bool,
-    /// Runs converted, and the legacy fonts and encodings they used.
-    converted_runs: usize,
-    legacy_fonts: BTreeSet<String>,
-    legacy: Vec<LegacyEncoding>,
 }
 
 impl<'s> Walker<'s> {
@@ -263,15 +291,13 @@ impl<'s> Walker<'s> {
             lines: Vec::new(),
             paragraphs: Vec::new(),
             runs: Vec::new(),
-            loose: String::new(),
+            loose: Vec::new(),
+            fonts: Vec::new(),
             skip_from: None,
             props: None,
             texts: 0,
             skipped_deletions: false,
             saw_text_box: false,
-            converted_runs: 0,
-            legacy_fonts: BTreeSet::new(),
-            legacy: Vec::new(),
         }
     }
 
@@ -330,7 +356,7 @@ impl<'s> Walker<'s> {
         self.styles.doc_default.as_ref()
     }
 
-    /// A run closes: its text, converted if its font is a legacy one, joins the paragraph.
+    /// A run closes: its text joins the paragraph, kept apart if its font is a legacy one.
     fn close_run(&mut self, run: Run) {
         let legacy = match self.run_font(&run) {
             Some(Font::Legacy(name, enc, caps)) if !run.text.is_empty() => {
@@ -338,22 +364,25 @@ impl<'s> Walker<'s> {
             }
             _ => None,
         };
-        let converted = legacy.map(|(name, enc, caps)| {
-            let text = convert_font_text(&run.text, enc, caps);
-            if text != run.text {
-                self.converted_runs += 1;
-                self.legacy_fonts.insert(name);
-                if !self.legacy.contains(&enc) {
-                    self.legacy.push(enc);
-                }
+        match legacy {
+            Some(font) => {
+                let i = match self.fonts.iter().position(|f| *f == font) {
+                    Some(i) => i,
+                    None => {
+                        self.fonts.push(font);
+                        self.fonts.len() - 1
+                    }
+                };
+                self.current().push(Piece::Legacy {
+                    font: i,
+                    text: run.text,
+                });
             }
-            text
-        });
-        let text = converted.unwrap_or(run.text);
-        self.current().push_str(&text);
+            None => push_text(self.current(), &run.text),
+        }
     }
 
-    fn current(&mut self) -> &mut String {
+    fn current(&mut self) -> &mut Line {
         match self.paragraphs.last_mut() {
             Some(p) => &mut p.text,
             None => &mut self.loose,
@@ -366,8 +395,67 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// Decides, per legacy font, whether its runs really are legacy bytes (most runs read
+    /// better converted) or Unicode text in a legacy-named font (most runs have letters only
+    /// Unicode has); converts the former and joins the lines.
     fn finish(mut self) -> Extracted {
         self.flush_loose();
+        let mut unicode_runs = vec![0usize; self.fonts.len()];
+        let mut legacy_runs = vec![0usize; self.fonts.len()];
+        for piece in self.lines.iter().flatten() {
+            let Piece::Legacy { font, text } = piece else {
+                continue;
+            };
+            let Some(&(_, enc, caps)) = self.fonts.get(*font) else {
+                continue;
+            };
+            if has_unicode_vietnamese(text) {
+                unicode_runs[*font] += 1;
+            } else {
+                let before = syllable_score(text).marked_valid;
+                let after = syllable_score(&convert_font_text(text, enc, caps)).marked_valid;
+                legacy_runs[*font] += usize::from(after > before);
+            }
+        }
+        let convert: Vec<bool> = unicode_runs
+            .iter()
+            .zip(&legacy_runs)
+            .map(|(u, l)| l >= u)
+            .collect();
+        let mut converted_runs = 0;
+        let mut legacy_fonts = BTreeSet::new();
+        let mut legacy: Vec<LegacyEncoding> = Vec::new();
+        let mut kept_fonts = BTreeSet::new();
+        let mut lines = Vec::with_capacity(self.lines.len());
+        for line in &self.lines {
+            let mut out = String::new();
+            for piece in line {
+                match piece {
+                    Piece::Text(t) => out.push_str(t),
+                    Piece::Legacy { font, text } => {
+                        let Some((name, enc, caps)) = self.fonts.get(*font) else {
+                            out.push_str(text);
+                            continue;
+                        };
+                        if !convert.get(*font).copied().unwrap_or(false) {
+                            kept_fonts.insert(name.as_str());
+                            out.push_str(text);
+                            continue;
+                        }
+                        let t = convert_font_text(text, *enc, *caps);
+                        if t != *text {
+                            converted_runs += 1;
+                            legacy_fonts.insert(name.as_str());
+                            if !legacy.contains(enc) {
+                                legacy.push(*enc);
+                            }
+                        }
+                        out.push_str(&t);
+                    }
+                }
+            }
+            lines.push(out);
+        }
         let mut notes = Vec::new();
         if self.saw_text_box {
             notes.push("Đã lấy cả chữ trong hộp văn bản (text box)".to_string());
@@ -375,22 +463,28 @@ impl<'s> Walker<'s> {
         if self.skipped_deletions {
             notes.push("Đã bỏ qua phần bị xóa khi theo dõi thay đổi (track changes)".to_string());
         }
-        let mut legacy = None;
-        if !self.legacy.is_empty() {
-            let labels: Vec<&str> = self.legacy.iter().map(|e| e.label()).collect();
-            let fonts: Vec<&str> = self.legacy_fonts.iter().map(String::as_str).collect();
+        if !kept_fonts.is_empty() {
+            let fonts: Vec<&str> = kept_fonts.into_iter().collect();
             notes.push(format!(
-                "{} đoạn chữ dùng phông {} ({}) đã được chuyển sang Unicode",
-                self.converted_runs,
+                "Chữ đặt phông {} nhưng đã gõ bằng Unicode: giữ nguyên",
+                fonts.join(", ")
+            ));
+        }
+        let mut legacy_label = None;
+        if !legacy.is_empty() {
+            let labels: Vec<&str> = legacy.iter().map(|e| e.label()).collect();
+            let fonts: Vec<&str> = legacy_fonts.into_iter().collect();
+            notes.push(format!(
+                "{converted_runs} đoạn chữ dùng phông {} ({}) đã được chuyển sang Unicode",
                 fonts.join(", "),
                 labels.join(", ")
             ));
-            legacy = Some(labels.join(", "));
+            legacy_label = Some(labels.join(", "));
         }
         Extracted {
-            text: self.lines.join("\n"),
+            text: lines.join("\n"),
             notes,
-            legacy,
+            legacy: legacy_label,
         }
     }
 }
@@ -426,7 +520,7 @@ impl Handler for Walker<'_> {
                 self.flush_loose();
                 self.paragraphs.push(Para {
                     depth,
-                    text: String::new(),
+                    text: Vec::new(),
                     style: None,
                 });
             }
@@ -483,7 +577,7 @@ impl Handler for Walker<'_> {
         match e.local_name().as_ref() {
             "p" => {
                 self.flush_loose();
-                self.lines.push(String::new());
+                self.lines.push(Vec::new());
             }
             other => self.special_char(other),
         }
@@ -495,7 +589,7 @@ impl Handler for Walker<'_> {
         }
         match self.runs.last_mut() {
             Some(run) => run.text.push_str(text),
-            None => self.current().push_str(text),
+            None => push_text(self.current(), text),
         }
     }
 }
@@ -618,6 +712,35 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn legacy_font_on_unicode_text_is_kept() {
+        let vn = |t: &str| {
+            format!("<w:r><w:rPr><w:rFonts w:ascii=\".VnTime\" w:hAnsi=\".VnTime\"/></w:rPr><w:t>{t}</w:t></w:r>")
+        };
+        // A template in .VnTime, typed in Unicode: most runs have ư, ơ, ạ… — keep them all.
+        let xml = body(
+            &[
+                para(&vn("Nghị quyết Đại hội")),
+                para(&vn("các")),
+                para(&vn("Trường học")),
+            ]
+            .concat(),
+        );
+        let doc = read_xml(&xml).unwrap();
+        assert_eq!(doc.text, "Nghị quyết Đại hội\ncác\nTrường học");
+        assert_eq!(doc.legacy_encoding, None);
+        assert!(
+            doc.notes.iter().any(|n| n.contains("giữ nguyên")),
+            "{:?}",
+            doc.notes
+        );
+        // Real TCVN3 runs in the same font are converted.
+        let xml = body(&[para(&vn("NghÞ quyÕt")), para(&vn("c¸c"))].concat());
+        let doc = read_xml(&xml).unwrap();
+        assert_eq!(doc.text, "Nghị quyết\ncác");
+        assert_eq!(doc.legacy_encoding.as_deref(), Some("TCVN3 (ABC)"));
+    }
+
+    #[test]
     fn any_prefix_works() {
         let xml = r#"<ns0:document xmlns:ns0="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><ns0:body><ns0:p><ns0:r><ns0:t>Chào</ns0:t></ns0:r></ns0:p><p><r><t>bạn</t></r></p></ns0:body></ns0:document>"#;
         assert_eq!(read_xml(xml).unwrap().text, "Chào\nbạn");
@@ -662,7 +785,10 @@ pub(super) mod tests {
         assert!(matches!(read(Cursor::new(&[])), Err(IngestError::Empty)));
         for cut in [bytes.len() / 2, bytes.len() - 1, 10, 1] {
             let err = read(Cursor::new(&bytes[..cut])).unwrap_err();
-            assert!(matches!(err, IngestError::BadZip { .. }), "cut {cut}: {err}");
+            assert!(
+                matches!(err, IngestError::BadZip { .. }),
+                "cut {cut}: {err}"
+            );
         }
         let msg = read(Cursor::new(&bytes[..bytes.len() / 2]))
             .unwrap_err()
@@ -691,7 +817,9 @@ pub(super) mod tests {
 
         // Ending right after a start tag, or inside a tag, fails as well.
         let open_p = r#"<w:document xmlns:w="x"><w:body><w:p>"#;
-        assert!(matches!(read_xml(open_p), Err(IngestError::XmlTruncated { open, .. }) if open == "w:p"));
+        assert!(
+            matches!(read_xml(open_p), Err(IngestError::XmlTruncated { open, .. }) if open == "w:p")
+        );
         assert!(read_xml(r#"<w:document xmlns:w="x"><w:body><w:p><w:r"#).is_err());
     }
 
@@ -829,7 +957,10 @@ pub(super) mod tests {
         let err = read(Cursor::new(&bytes)).unwrap_err();
         eprintln!("lying header: {err}");
         assert!(
-            matches!(err, IngestError::ZipBomb { .. } | IngestError::BadZip { .. }),
+            matches!(
+                err,
+                IngestError::ZipBomb { .. } | IngestError::BadZip { .. }
+            ),
             "{err}"
         );
     }

@@ -34,8 +34,8 @@ fn read_8bit(bytes: &[u8], offset: usize) -> Result<RawDocument, IngestError> {
         let legacy = (enc == encoding_rs::WINDOWS_1258)
             .then(|| LegacyEncoding::Windows1258.label().to_string());
         let notes = vec![format!("Trang HTML mã hóa {}", enc.name())];
-        let text: String = unicode_normalization::UnicodeNormalization::nfc(strip(&html).chars())
-            .collect();
+        let text: String =
+            unicode_normalization::UnicodeNormalization::nfc(strip(&html).chars()).collect();
         return txt::document(text, SourceFormat::Html, notes, legacy);
     }
     // Latin-1 view: one char per byte, so the legacy decoders can map them back.
@@ -84,12 +84,46 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// Elements whose content is not text.
-const SKIPPED: [&str; 7] = ["script", "style", "head", "template", "noscript", "svg", "math"];
+const SKIPPED: [&str; 7] = [
+    "script", "style", "head", "template", "noscript", "svg", "math",
+];
 /// Elements that start a new line.
 const BLOCKS: [&str; 36] = [
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "td", "th",
-    "table", "section", "article", "header", "footer", "blockquote", "pre", "hr", "dt", "dd",
-    "dl", "title", "body", "main", "nav", "aside", "figure", "figcaption", "address", "form",
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "hr",
+    "dt",
+    "dd",
+    "dl",
+    "title",
+    "body",
+    "main",
+    "nav",
+    "aside",
+    "figure",
+    "figcaption",
+    "address",
+    "form",
     "caption",
 ];
 
@@ -126,17 +160,22 @@ pub(super) fn strip(html: &str) -> String {
             rest = &rest[1..];
             continue;
         }
-        let name = name_from[..name_len].to_ascii_lowercase();
+        let name = &name_from[..name_len];
         let end = tag_end(name_from);
         rest = &name_from[end..];
-        if !closing && SKIPPED.contains(&name.as_str()) {
-            rest = skip_to_close(rest, &name);
+        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+        if !closing && is(&SKIPPED) {
+            rest = skip_to_close(rest, name);
             continue;
         }
-        if name == "pre" {
-            pre = if closing { pre.saturating_sub(1) } else { pre + 1 };
+        if name.eq_ignore_ascii_case("pre") {
+            pre = if closing {
+                pre.saturating_sub(1)
+            } else {
+                pre + 1
+            };
         }
-        if BLOCKS.contains(&name.as_str()) {
+        if is(&BLOCKS) {
             newline(&mut out);
         }
     }
@@ -250,30 +289,126 @@ fn entity(s: &str, out: &mut String) -> Option<usize> {
 
 /// Named entities: XML's, Latin-1's (HTML 4), and common punctuation.
 const ENTITIES: &[(&str, &str)] = &[
-    ("amp", "&"), ("lt", "<"), ("gt", ">"), ("quot", "\""), ("apos", "'"), ("nbsp", "\u{A0}"),
-    ("iexcl", "¡"), ("cent", "¢"), ("pound", "£"), ("curren", "¤"), ("yen", "¥"),
-    ("brvbar", "¦"), ("sect", "§"), ("uml", "¨"), ("copy", "©"), ("ordf", "ª"), ("laquo", "«"),
-    ("not", "¬"), ("shy", "\u{AD}"), ("reg", "®"), ("macr", "¯"), ("deg", "°"), ("plusmn", "±"),
-    ("sup2", "²"), ("sup3", "³"), ("acute", "´"), ("micro", "µ"), ("para", "¶"),
-    ("middot", "·"), ("cedil", "¸"), ("sup1", "¹"), ("ordm", "º"), ("raquo", "»"),
-    ("frac14", "¼"), ("frac12", "½"), ("frac34", "¾"), ("iquest", "¿"), ("Agrave", "À"),
-    ("Aacute", "Á"), ("Acirc", "Â"), ("Atilde", "Ã"), ("Auml", "Ä"), ("Aring", "Å"),
-    ("AElig", "Æ"), ("Ccedil", "Ç"), ("Egrave", "È"), ("Eacute", "É"), ("Ecirc", "Ê"),
-    ("Euml", "Ë"), ("Igrave", "Ì"), ("Iacute", "Í"), ("Icirc", "Î"), ("Iuml", "Ï"),
-    ("ETH", "Ð"), ("Ntilde", "Ñ"), ("Ograve", "Ò"), ("Oacute", "Ó"), ("Ocirc", "Ô"),
-    ("Otilde", "Õ"), ("Ouml", "Ö"), ("times", "×"), ("Oslash", "Ø"), ("Ugrave", "Ù"),
-    ("Uacute", "Ú"), ("Ucirc", "Û"), ("Uuml", "Ü"), ("Yacute", "Ý"), ("THORN", "Þ"),
-    ("szlig", "ß"), ("agrave", "à"), ("aacute", "á"), ("acirc", "â"), ("atilde", "ã"),
-    ("auml", "ä"), ("aring", "å"), ("aelig", "æ"), ("ccedil", "ç"), ("egrave", "è"),
-    ("eacute", "é"), ("ecirc", "ê"), ("euml", "ë"), ("igrave", "ì"), ("iacute", "í"),
-    ("icirc", "î"), ("iuml", "ï"), ("eth", "ð"), ("ntilde", "ñ"), ("ograve", "ò"),
-    ("oacute", "ó"), ("ocirc", "ô"), ("otilde", "õ"), ("ouml", "ö"), ("divide", "÷"),
-    ("oslash", "ø"), ("ugrave", "ù"), ("uacute", "ú"), ("ucirc", "û"), ("uuml", "ü"),
-    ("yacute", "ý"), ("thorn", "þ"), ("yuml", "ÿ"), ("ndash", "–"), ("mdash", "—"),
-    ("lsquo", "‘"), ("rsquo", "’"), ("sbquo", "‚"), ("ldquo", "“"), ("rdquo", "”"),
-    ("bdquo", "„"), ("hellip", "…"), ("bull", "•"), ("euro", "€"), ("trade", "™"),
-    ("laquo", "«"), ("raquo", "»"), ("thinsp", "\u{2009}"), ("ensp", "\u{2002}"),
-    ("emsp", "\u{2003}"), ("zwnj", "\u{200C}"), ("zwj", "\u{200D}"),
+    ("amp", "&"),
+    ("lt", "<"),
+    ("gt", ">"),
+    ("quot", "\""),
+    ("apos", "'"),
+    ("nbsp", "\u{A0}"),
+    ("iexcl", "¡"),
+    ("cent", "¢"),
+    ("pound", "£"),
+    ("curren", "¤"),
+    ("yen", "¥"),
+    ("brvbar", "¦"),
+    ("sect", "§"),
+    ("uml", "¨"),
+    ("copy", "©"),
+    ("ordf", "ª"),
+    ("laquo", "«"),
+    ("not", "¬"),
+    ("shy", "\u{AD}"),
+    ("reg", "®"),
+    ("macr", "¯"),
+    ("deg", "°"),
+    ("plusmn", "±"),
+    ("sup2", "²"),
+    ("sup3", "³"),
+    ("acute", "´"),
+    ("micro", "µ"),
+    ("para", "¶"),
+    ("middot", "·"),
+    ("cedil", "¸"),
+    ("sup1", "¹"),
+    ("ordm", "º"),
+    ("raquo", "»"),
+    ("frac14", "¼"),
+    ("frac12", "½"),
+    ("frac34", "¾"),
+    ("iquest", "¿"),
+    ("Agrave", "À"),
+    ("Aacute", "Á"),
+    ("Acirc", "Â"),
+    ("Atilde", "Ã"),
+    ("Auml", "Ä"),
+    ("Aring", "Å"),
+    ("AElig", "Æ"),
+    ("Ccedil", "Ç"),
+    ("Egrave", "È"),
+    ("Eacute", "É"),
+    ("Ecirc", "Ê"),
+    ("Euml", "Ë"),
+    ("Igrave", "Ì"),
+    ("Iacute", "Í"),
+    ("Icirc", "Î"),
+    ("Iuml", "Ï"),
+    ("ETH", "Ð"),
+    ("Ntilde", "Ñ"),
+    ("Ograve", "Ò"),
+    ("Oacute", "Ó"),
+    ("Ocirc", "Ô"),
+    ("Otilde", "Õ"),
+    ("Ouml", "Ö"),
+    ("times", "×"),
+    ("Oslash", "Ø"),
+    ("Ugrave", "Ù"),
+    ("Uacute", "Ú"),
+    ("Ucirc", "Û"),
+    ("Uuml", "Ü"),
+    ("Yacute", "Ý"),
+    ("THORN", "Þ"),
+    ("szlig", "ß"),
+    ("agrave", "à"),
+    ("aacute", "á"),
+    ("acirc", "â"),
+    ("atilde", "ã"),
+    ("auml", "ä"),
+    ("aring", "å"),
+    ("aelig", "æ"),
+    ("ccedil", "ç"),
+    ("egrave", "è"),
+    ("eacute", "é"),
+    ("ecirc", "ê"),
+    ("euml", "ë"),
+    ("igrave", "ì"),
+    ("iacute", "í"),
+    ("icirc", "î"),
+    ("iuml", "ï"),
+    ("eth", "ð"),
+    ("ntilde", "ñ"),
+    ("ograve", "ò"),
+    ("oacute", "ó"),
+    ("ocirc", "ô"),
+    ("otilde", "õ"),
+    ("ouml", "ö"),
+    ("divide", "÷"),
+    ("oslash", "ø"),
+    ("ugrave", "ù"),
+    ("uacute", "ú"),
+    ("ucirc", "û"),
+    ("uuml", "ü"),
+    ("yacute", "ý"),
+    ("thorn", "þ"),
+    ("yuml", "ÿ"),
+    ("ndash", "–"),
+    ("mdash", "—"),
+    ("lsquo", "‘"),
+    ("rsquo", "’"),
+    ("sbquo", "‚"),
+    ("ldquo", "“"),
+    ("rdquo", "”"),
+    ("bdquo", "„"),
+    ("hellip", "…"),
+    ("bull", "•"),
+    ("euro", "€"),
+    ("trade", "™"),
+    ("laquo", "«"),
+    ("raquo", "»"),
+    ("thinsp", "\u{2009}"),
+    ("ensp", "\u{2002}"),
+    ("emsp", "\u{2003}"),
+    ("zwnj", "\u{200C}"),
+    ("zwj", "\u{200D}"),
 ];
 
 #[cfg(test)]
@@ -306,7 +441,8 @@ mod tests {
         assert_eq!(doc.legacy_encoding.as_deref(), Some("VNI"));
 
         // Declared Latin-1, not Vietnamese: read as declared.
-        let fr = b"<meta charset=iso-8859-1><p>Le caf\xE9 est d\xE9j\xE0 pr\xEAt, merci beaucoup.</p>";
+        let fr =
+            b"<meta charset=iso-8859-1><p>Le caf\xE9 est d\xE9j\xE0 pr\xEAt, merci beaucoup.</p>";
         let doc = read(fr).unwrap();
         assert_eq!(doc.text, "Le café est déjà prêt, merci beaucoup.");
         assert_eq!(doc.legacy_encoding, None);
@@ -325,6 +461,9 @@ mod tests {
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
         assert_eq!(strip("<script>never closed"), "");
         assert_eq!(strip("<p title=\"unterminated"), "");
-        assert_eq!(strip("&#xFFFFFFFF; &#0; &#55296;"), "\u{FFFD} \u{FFFD} \u{FFFD}");
+        assert_eq!(
+            strip("&#xFFFFFFFF; &#0; &#55296;"),
+            "\u{FFFD} \u{FFFD} \u{FFFD}"
+        );
     }
 }

@@ -201,7 +201,11 @@ const VNI_SINGLE: [(u8, char); 9] = [
 ];
 
 fn vni_mark(b: u8) -> Option<Mark> {
-    let lower = if (0xC0..0xE0).contains(&b) { b + 0x20 } else { b };
+    let lower = if (0xC0..0xE0).contains(&b) {
+        b + 0x20
+    } else {
+        b
+    };
     VNI_MARKS
         .iter()
         .find(|(m, _, _)| *m == lower)
@@ -510,24 +514,18 @@ const ONSETS: [&str; 27] = [
 const RHYMES: &[&str] = &[
     // a ă â
     "a", "ai", "ao", "au", "ay", "ac", "ach", "am", "an", "ang", "anh", "ap", "at", "ăc", "ăm",
-    "ăn", "ăng", "ăp", "ăt", "âc", "âm", "ân", "âng", "âp", "ât", "âu", "ây",
-    // e ê
+    "ăn", "ăng", "ăp", "ăt", "âc", "âm", "ân", "âng", "âp", "ât", "âu", "ây", // e ê
     "e", "eo", "ec", "em", "en", "eng", "ep", "et", "ê", "êu", "êch", "êm", "ên", "ênh", "êp",
-    "êt",
-    // i y iê yê
+    "êt", // i y iê yê
     "i", "ia", "iu", "ich", "im", "in", "inh", "ip", "it", "iêu", "iêc", "iêm", "iên", "iêng",
-    "iêp", "iêt", "y", "yêu", "yêm", "yên", "yêt",
-    // o ô ơ
+    "iêp", "iêt", "y", "yêu", "yêm", "yên", "yêt", // o ô ơ
     "o", "oi", "oc", "om", "on", "ong", "op", "ot", "ooc", "oong", "ô", "ôi", "ôc", "ôm", "ôn",
-    "ông", "ôp", "ôt", "ơ", "ơi", "ơm", "ơn", "ơp", "ơt",
-    // oa oă oe
+    "ông", "ôp", "ôt", "ơ", "ơi", "ơm", "ơn", "ơp", "ơt", // oa oă oe
     "oa", "oai", "oao", "oay", "oac", "oach", "oam", "oan", "oang", "oanh", "oap", "oat", "oăc",
-    "oăm", "oăn", "oăng", "oăt", "oe", "oeo", "oen", "oet",
-    // u uô ua uâ uê uy uơ
+    "oăm", "oăn", "oăng", "oăt", "oe", "oeo", "oen", "oet", // u uô ua uâ uê uy uơ
     "u", "ua", "ui", "uc", "um", "un", "ung", "up", "ut", "uôi", "uôc", "uôm", "uôn", "uông",
     "uôt", "uân", "uâng", "uât", "uây", "uê", "uêch", "uên", "uênh", "uy", "uya", "uyu", "uych",
-    "uyn", "uynh", "uyp", "uyt", "uyên", "uyêt", "uơ",
-    // ư ươ
+    "uyn", "uynh", "uyp", "uyt", "uyên", "uyêt", "uơ", // ư ươ
     "ư", "ưa", "ưi", "ưu", "ưc", "ưm", "ưn", "ưng", "ưt", "ươi", "ươu", "ươc", "ươm", "ươn",
     "ương", "ươp", "ươt",
 ];
@@ -614,10 +612,11 @@ fn syllable_ok(word: &str, letters: &mut String) -> bool {
         let first = rhyme.chars().next();
         let front = matches!(first, Some('i' | 'e' | 'ê' | 'y'));
         let spelling = match onset {
-            "k" | "gh" | "ngh" => front && first != Some('y') || (onset == "k" && front),
+            // k before i, e, ê, y; gh and ngh before i, e, ê; c and ng never there.
+            "k" => front,
+            "gh" | "ngh" => front && first != Some('y'),
             "c" | "ng" => !front,
             "g" => !matches!(first, Some('e' | 'ê')),
-            "q" => false,
             _ => true,
         };
         // Rhymes closed by a stop take only the acute or the dot below.
@@ -744,7 +743,10 @@ pub fn decode_legacy_view(view: &str) -> Option<(LegacyEncoding, String)> {
     for enc in LegacyEncoding::ALL {
         let text = convert_font_text(view, enc, false);
         let score = syllable_score(&text);
-        if best.as_ref().is_none_or(|(_, _, b)| score.merit() > b.merit()) {
+        if best
+            .as_ref()
+            .is_none_or(|(_, _, b)| score.merit() > b.merit())
+        {
             best = Some((enc, text, score));
         }
     }
@@ -942,7 +944,10 @@ mod tests {
     fn repairs_mojibake_lines_only() {
         let good = "Tôi đã học tập Nghị quyết Đại hội lần thứ XIII của Đảng.";
         let tcvn3 = windows_1252_view(&encode_tcvn3(good).unwrap());
-        assert_eq!(tcvn3, "T«i ®· häc tËp NghÞ quyÕt §¹i héi lÇn thø XIII cña §¶ng.");
+        assert_eq!(
+            tcvn3,
+            "T«i ®· häc tËp NghÞ quyÕt §¹i héi lÇn thø XIII cña §¶ng."
+        );
         let mixed = format!("{good}\n{tcvn3}\n{good}");
         let r = repair_mojibake(&mixed).unwrap();
         assert_eq!(r.encoding, LegacyEncoding::Tcvn3);
@@ -972,7 +977,10 @@ mod tests {
             font_encoding(".VnArialH"),
             Some((LegacyEncoding::Tcvn3, true))
         );
-        assert_eq!(font_encoding("VNI-Times"), Some((LegacyEncoding::Vni, false)));
+        assert_eq!(
+            font_encoding("VNI-Times"),
+            Some((LegacyEncoding::Vni, false))
+        );
         assert_eq!(font_encoding("Times New Roman"), None);
         assert_eq!(font_encoding(".Vn"), None);
         assert_eq!(font_encoding("Ñ"), None);

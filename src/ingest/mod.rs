@@ -255,7 +255,10 @@ pub enum IngestError {
         limit: u64,
     },
     /// A part declares a compression ratio over [`MAX_ZIP_RATIO`].
-    #[error("phần {part} nén với tỉ lệ {ratio}:1 (> {}:1), nghi zip bomb", MAX_ZIP_RATIO)]
+    #[error(
+        "phần {part} nén với tỉ lệ {ratio}:1 (> {}:1), nghi zip bomb",
+        MAX_ZIP_RATIO
+    )]
     ZipRatio {
         /// The part's name in the zip.
         part: String,
@@ -288,7 +291,9 @@ pub enum IngestError {
     #[error("XML lồng quá sâu (> {0} cấp)")]
     XmlTooDeep(usize),
     /// A DOCTYPE: documents never have one; entity expansion is refused.
-    #[error("XML của {0} có khai báo DOCTYPE/ENTITY (không có trong tài liệu thật, nghi tệp độc hại)")]
+    #[error(
+        "XML của {0} có khai báo DOCTYPE/ENTITY (không có trong tài liệu thật, nghi tệp độc hại)"
+    )]
     XmlDoctype(&'static str),
     /// Any other XML well-formedness or encoding error.
     #[error("XML của {part} không hợp lệ: {detail}")]

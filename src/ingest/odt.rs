@@ -136,6 +136,8 @@ impl Walker {
         }
         let seg = std::mem::take(&mut self.segment);
         let text = match self.current_font() {
+            // Letters only Unicode has: typed in Unicode, whatever the font says.
+            Some(_) if super::docx::has_unicode_vietnamese(&seg) => seg,
             Some((enc, caps)) => {
                 let t = convert_font_text(&seg, enc, caps);
                 if t != seg {
@@ -181,7 +183,9 @@ impl Walker {
                 self.style = opens.then_some(name);
             }
             "text-properties" => {
-                let Some(style) = self.style.clone() else { return };
+                let Some(style) = self.style.clone() else {
+                    return;
+                };
                 let font = attr(e, "font-name")
                     .map(|n| self.font_of_family(&n))
                     .or_else(|| attr(e, "font-family").map(|f| font_encoding(&f)));
@@ -277,8 +281,7 @@ pub(crate) mod tests {
         zip.start_file("mimetype", stored).unwrap();
         zip.write_all(b"application/vnd.oasis.opendocument.text")
             .unwrap();
-        let deflated =
-            SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
         zip.start_file("content.xml", deflated).unwrap();
         zip.write_all(content.as_bytes()).unwrap();
         zip.finish().unwrap().into_inner()
@@ -311,7 +314,10 @@ pub(crate) mod tests {
     #[test]
     fn broken_odt_is_error() {
         let bytes = make_odt("", "<text:p>Chào</text:p>");
-        assert!(matches!(read(Cursor::new(&bytes[..bytes.len() / 2])), Err(IngestError::BadZip { .. })));
+        assert!(matches!(
+            read(Cursor::new(&bytes[..bytes.len() / 2])),
+            Err(IngestError::BadZip { .. })
+        ));
         assert!(matches!(read(Cursor::new(b"")), Err(IngestError::Empty)));
     }
 }

@@ -27,7 +27,7 @@ pub(super) fn read(bytes: Vec<u8>) -> Result<RawDocument, IngestError> {
         ));
     }
     let text = extract_with_limits(bytes)?;
-    let text = tidy(&text);
+    let text = unwrap_lines(&tidy(&text));
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters < MIN_LETTERS {
         return Err(IngestError::PdfNoText);
@@ -116,6 +116,29 @@ fn tidy(text: &str) -> String {
     out
 }
 
+/// Joins lines that the page width wrapped: a line nearly as long as the long lines of the
+/// document, followed by one starting in lower case, continues on it. Short lines (header
+/// fields, headings) and lines before a capital or a number stay as they are.
+fn unwrap_lines(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut lengths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+    lengths.sort_unstable();
+    let wide = lengths
+        .get(lengths.len().saturating_sub(1) * 9 / 10)
+        .copied()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line.trim_end());
+        let Some(next) = lines.get(i + 1) else { break };
+        let wrapped = wide >= 40
+            && line.chars().count() * 100 >= wide * 85
+            && next.chars().next().is_some_and(char::is_lowercase);
+        out.push(if wrapped { ' ' } else { '\n' });
+    }
+    out
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -159,6 +182,18 @@ pub(crate) mod tests {
         let doc = read(pdf).unwrap();
         assert!(doc.text.contains("Bai thu hoach"), "{:?}", doc.text);
         assert_eq!(doc.format, SourceFormat::Pdf);
+    }
+
+    #[test]
+    fn wrapped_lines_are_joined() {
+        let long = "Tôi cùng các đảng viên trong Chi bộ dự hội nghị học tập,";
+        let text = format!(
+            "BÀI THU HOẠCH\nHọ và tên: A\n\n{long}\nquán triệt Nghị quyết.\n{long}\nĐại hội XIII."
+        );
+        assert_eq!(
+            unwrap_lines(&text),
+            format!("BÀI THU HOẠCH\nHọ và tên: A\n\n{long} quán triệt Nghị quyết.\n{long}\nĐại hội XIII.")
+        );
     }
 
     #[test]

@@ -92,8 +92,7 @@ fn decode_utf8(bytes: &[u8], base: usize) -> Result<String, IngestError> {
 }
 
 /// UTF-16 after a 2-byte BOM; unpaired surrogates and an odd trailing byte are errors.
-pub(super) fn decode_utf16(
-    bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, IngestError> {
+pub(super) fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, IngestError> {
     const BASE: usize = 2;
     let pairs = bytes.chunks_exact(2);
     if !pairs.remainder().is_empty() {
@@ -227,7 +226,10 @@ mod tests {
         let doc = decode(&tcvn3, SourceFormat::Txt).unwrap();
         assert_eq!(doc.text, text);
         assert_eq!(doc.legacy_encoding.as_deref(), Some("TCVN3 (ABC)"));
-        assert_eq!(doc.notes, ["Tệp văn bản mã hóa TCVN3 (ABC) (không phải Unicode)"]);
+        assert_eq!(
+            doc.notes,
+            ["Tệp văn bản mã hóa TCVN3 (ABC) (không phải Unicode)"]
+        );
         let vni = legacy::encode_vni(text).unwrap();
         let doc = decode(&vni, SourceFormat::Md).unwrap();
         assert_eq!(doc.text, text);
@@ -243,7 +245,10 @@ mod tests {
 
         let mut controls = "văn bản ".repeat(5).into_bytes();
         controls.extend_from_slice(b"\x01\x02\x03\x04\x05\x06\x07\x08\x1b\x1b");
-        assert!(matches!(decode(&controls, SourceFormat::Txt), Err(IngestError::Binary(_))));
+        assert!(matches!(
+            decode(&controls, SourceFormat::Txt),
+            Err(IngestError::Binary(_))
+        ));
 
         // A NUL hidden in UTF-16 text is caught after decoding.
         assert!(matches!(

@@ -22,7 +22,10 @@ pub(super) trait Handler {
 }
 
 /// The part as text: UTF-8 (BOM optional) or UTF-16 with a BOM.
-pub(super) fn part_text<'a>(bytes: &'a [u8], part: &'static str) -> Result<Cow<'a, str>, IngestError> {
+pub(super) fn part_text<'a>(
+    bytes: &'a [u8],
+    part: &'static str,
+) -> Result<Cow<'a, str>, IngestError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let utf16 = |rest, unit| {
         super::txt::decode_utf16(rest, unit)
@@ -48,7 +51,11 @@ pub(super) fn part_text<'a>(bytes: &'a [u8], part: &'static str) -> Result<Cow<'
 
 /// Walks `xml` once, feeding `handler`; the XML must be well-formed and end with every element
 /// closed.
-pub(super) fn walk(xml: &str, part: &'static str, handler: &mut impl Handler) -> Result<(), IngestError> {
+pub(super) fn walk(
+    xml: &str,
+    part: &'static str,
+    handler: &mut impl Handler,
+) -> Result<(), IngestError> {
     let mut reader = Reader::from_str(xml);
     // Qualified names of the open elements, concatenated; `ends` marks where each starts.
     let mut names = String::new();

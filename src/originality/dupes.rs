@@ -6,15 +6,21 @@
 //! Comparing every pair is quadratic (5·10⁹ pairs for 100,000 essays). Instead each essay gets
 //! a fixed-size MinHash signature of its set of body k-grams — one-permutation hashing with
 //! [`BINS`] = 128 bins (each k-gram hash goes to the bin named by its top 7 bits, the bin keeps
-//! the smallest value; empty bins are filled by *optimal densification*, Shrivastava 2017).
-//! Two essays agree on a bin with probability equal to the Jaccard similarity of their k-gram
-//! sets. The signature is cut into [`BANDS`] = 32 bands of [`ROWS`] = 4 bins; essays that agree
-//! on a whole band land in the same bucket and become a candidate pair. The chance that a pair
-//! with k-gram Jaccard `J` becomes a candidate is `1 - (1 - J⁴)³²`: 0.56 at J = 0.4, 0.87 at
-//! 0.5, 0.99 at 0.6 — while two essays that only share a few quotes (J ≈ 0.02) collide with
-//! probability 5·10⁻⁶. A copy with the header changed, two paragraphs swapped and 15 % of
-//! its sentences reworded keeps J ≈ 0.5–0.7 with its source. Candidates whose signatures agree
-//! on fewer than [`MIN_AGREEMENT`] bins are dropped before the exact check.
+//! the smallest value; empty bins are filled by *optimal densification*, Shrivastava 2017),
+//! all with fixed hash functions, so signatures are the same on every run. Two essays agree on
+//! a bin with probability equal to the Jaccard similarity `J` of their k-gram sets. The
+//! signature is cut into [`BANDS`] = 42 bands of [`ROWS`] = 3 bins; essays that agree on a
+//! whole band land in the same bucket and become a candidate pair. A pair becomes a candidate
+//! with probability `1 - (1 - J³)⁴²`: 0.68 at J = 0.3, 0.94 at 0.4, 0.996 at 0.5 — while two
+//! essays that only share a few quotations (J ≈ 0.01–0.02) collide with probability
+//! 4·10⁻⁵–3·10⁻⁴. A copy with a new header, two paragraphs swapped and 10–20 % of its
+//! sentences edited keeps J ≈ 0.4–0.8 with its source. Candidates whose signatures agree on
+//! fewer than [`MIN_AGREEMENT`] bins are dropped before the exact check.
+//!
+//! Base k-grams, and in a large batch its *common text* (k-grams in at least 5 % of the
+//! essays: the resolution's sentences that many members quote, see
+//! [`super::Thresholds::common_share`]), are left out of signatures and of shares, so essays
+//! that paste the same official sentences are not copies of each other.
 //!
 //! Only the signatures (512 bytes an essay) are kept for the whole batch; the essays in
 //! candidate pairs are analyzed again for alignment, and only pairs at or above the threshold
@@ -30,9 +36,9 @@ use crate::text::{analyze, display};
 /// MinHash bins per essay.
 pub const BINS: usize = 128;
 /// LSH bands.
-pub const BANDS: usize = 32;
-/// Bins per band.
-pub const ROWS: usize = BINS / BANDS;
+pub const BANDS: usize = 42;
+/// Bins per band (`BANDS * ROWS` = 126 of the 128 bins are used).
+pub const ROWS: usize = 3;
 /// Fewest agreeing bins (of [`BINS`]) for a candidate to be aligned: an estimated Jaccard of
 /// 1/8, far below any real copy, that only removes chance collisions.
 pub const MIN_AGREEMENT: usize = BINS / 8;
@@ -41,11 +47,9 @@ pub const MIN_AGREEMENT: usize = BINS / 8;
 const MAX_BUCKET: usize = 48;
 /// Essays sampled to find the batch's common text.
 pub const COMMON_SAMPLE: usize = 2_000;
-/// A k-gram found in at least this many sampled essays, and in at least
-/// [`COMMON_MIN_FRACTION`] of the sample, is common text (see [`common_kgrams`]).
-pub const COMMON_MIN_DOCS: usize = 50;
-/// See [`COMMON_MIN_DOCS`].
-pub const COMMON_MIN_FRACTION: f64 = 0.01;
+/// A k-gram is common text only if found in at least this many sampled essays (and in at
+/// least [`Thresholds::common_share`] of the sample), see `common_kgrams`.
+pub const COMMON_MIN_DOCS: usize = 100;
 /// Own (non-base) syllables below which a body counts as this many when computing a share:
 /// an essay that is nearly all quotations cannot reach a high similarity through the few
 /// words it has of its own.
@@ -58,48 +62,63 @@ const MAX_PASSAGES: usize = 3;
 type Signature = Box<[u32; BINS]>;
 
 /// The batch's common text, the way MOSS ignores passages that occur in too many programs:
-/// k-grams found in at least [`COMMON_MIN_DOCS`] essays and at least [`COMMON_MIN_FRACTION`]
-/// of a deterministic sample of [`COMMON_SAMPLE`] essays (every essay when the batch is
-/// smaller). In a city's batch these are the resolution sentences that thousands of members
-/// quote; they are treated as base, so two essays that paste the same official sentences are
-/// not copies of each other. A party cell's batch (fewer than 50 essays) never has common
-/// text: 24 essays copied from one template are all reported.
-pub(crate) fn common_kgrams(docs: &[(String, &str)]) -> BaseSet {
+/// body k-grams found in at least [`COMMON_MIN_DOCS`] essays and at least `share` of a
+/// deterministic sample of [`COMMON_SAMPLE`] essays (every essay when the batch is smaller).
+/// In a city's batch these are the resolution sentences that thousands of members quote; they
+/// are treated as base, so two essays that paste the same official sentences are not copies
+/// of each other. A batch of fewer than 100 essays (a party cell) never has common text.
+pub(crate) fn common_kgrams(
+    docs: &[(String, &str)],
+    share: f64,
+) -> (BaseSet, Vec<Option<Vec<u64>>>) {
     let n = docs.len();
     let take = n.min(COMMON_SAMPLE);
-    let min_docs = COMMON_MIN_DOCS.max((COMMON_MIN_FRACTION * take as f64).ceil() as usize);
-    if take < min_docs {
-        return BaseSet::default();
+    let min_docs = COMMON_MIN_DOCS.max((share * take as f64).ceil() as usize);
+    if !(share > 0.0 && share <= 1.0) || take < min_docs {
+        return (BaseSet::default(), Vec::new());
     }
-    let mut all: Vec<u64> = (0..take)
+    // The sampled essays' k-grams are kept: their signatures need not analyze them again.
+    let sampled: Vec<(usize, Vec<u64>)> = (0..take)
         .into_par_iter()
-        .flat_map_iter(|i| {
-            let text = docs[i * n / take].1;
-            let a = analyze(text);
-            let body = body_start(&a);
-            let mut grams = kgram_hashes(&syllable_hashes(&a));
-            let mut grams = grams.split_off(body.min(grams.len()));
-            grams.sort_unstable();
-            grams.dedup();
-            grams
+        .map(|i| {
+            let d = i * n / take;
+            (d, body_kgrams(docs[d].1))
         })
         .collect();
+    let mut all: Vec<u64> = sampled
+        .iter()
+        .flat_map(|(_, g)| g.iter().copied())
+        .collect();
     all.par_sort_unstable();
-    all.chunk_by(|x, y| x == y)
+    let common = all
+        .chunk_by(|x, y| x == y)
         .filter(|run| run.len() >= min_docs)
         .map(|run| run[0])
-        .collect()
+        .collect();
+    let mut cached = vec![None; n];
+    for (d, grams) in sampled {
+        cached[d] = Some(grams);
+    }
+    (common, cached)
 }
 
-/// The MinHash signature of an essay's body k-grams (base k-grams left out), or `None` when
-/// the body has none.
-fn signature(text: &str, base: &BaseSet) -> Option<Signature> {
+/// The distinct k-grams of an essay's body, sorted.
+fn body_kgrams(text: &str) -> Vec<u64> {
     let a = analyze(text);
     let body = body_start(&a);
-    let grams = kgram_hashes(&syllable_hashes(&a));
+    let mut grams = kgram_hashes(&syllable_hashes(&a));
+    let mut grams = grams.split_off(body.min(grams.len()));
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
+/// The MinHash signature of a set of k-grams (base k-grams left out), or `None` when nothing
+/// is left.
+fn signature(grams: &[u64], base: &BaseSet) -> Option<Signature> {
     let mut bins = [u64::MAX; BINS];
     let mut any = false;
-    for &g in grams.get(body..).unwrap_or(&[]) {
+    for &g in grams {
         if !base.is_empty() && base.contains(&g) {
             continue;
         }
@@ -219,7 +238,11 @@ fn own(d: &Doc) -> usize {
     let base: usize = d
         .base
         .iter()
-        .map(|r| (r.end as usize).min(d.syl.len()).saturating_sub((r.start as usize).max(d.body)))
+        .map(|r| {
+            (r.end as usize)
+                .min(d.syl.len())
+                .saturating_sub((r.start as usize).max(d.body))
+        })
         .sum();
     d.body_len().saturating_sub(base).max(MIN_OWN_SYLLABLES)
 }
@@ -233,7 +256,7 @@ fn clip(s: String) -> String {
 }
 
 pub(crate) fn find(docs: &[(String, &str)], base: &BaseSet, t: &Thresholds) -> DuplicateReport {
-    let common = common_kgrams(docs);
+    let (common, mut cached) = common_kgrams(docs, t.common_share);
     let merged;
     let base = if common.is_empty() {
         base
@@ -241,10 +264,16 @@ pub(crate) fn find(docs: &[(String, &str)], base: &BaseSet, t: &Thresholds) -> D
         merged = base.union(&common).copied().collect::<BaseSet>();
         &merged
     };
+    cached.resize(docs.len(), None);
     let sigs: Vec<Option<Signature>> = docs
         .par_iter()
-        .map(|(_, text)| signature(text, base))
+        .zip(cached.par_iter_mut())
+        .map(|((_, text), grams)| match grams.take() {
+            Some(grams) => signature(&grams, base),
+            None => signature(&body_kgrams(text), base),
+        })
         .collect();
+    drop(cached);
     let pairs = candidates(&sigs);
     drop(sigs);
 
@@ -363,76 +392,53 @@ mod tests {
         let body =
             "Đại hội xác định mục tiêu cho từng mốc rất rõ ràng và cụ thể, tôi thấy rất tâm \
                     đắc với điều này vì nó gắn với công việc hằng ngày của chi bộ chúng tôi.";
-        let a = signature(
-            &format!("Họ và tên: Nguyễn Văn A\n{body}"),
-            &BaseSet::default(),
-        );
-        let b = signature(
-            &format!("Họ và tên: Trần Thị B\n{body}"),
-            &BaseSet::default(),
-        );
+        let sig = |t: &str| signature(&body_kgrams(t), &BaseSet::default());
+        let a = sig(&format!("Họ và tên: Nguyễn Văn A\n{body}"));
+        let b = sig(&format!("Họ và tên: Trần Thị B\n{body}"));
         assert!(a.is_some());
         assert_eq!(a, b);
-        let sigs = vec![a, b, signature("Quá ngắn.", &BaseSet::default())];
+        let sigs = vec![a, b, sig("Quá ngắn.")];
         assert_eq!(candidates(&sigs), vec![(0, 1)]);
     }
-}
 
-#[cfg(test)]
-mod explore {
-    use super::*;
+    /// Text of `n` made-up syllables, different for every `seed`.
+    fn noise(seed: u64, n: usize) -> String {
+        let words: Vec<String> = (0..n as u64)
+            .map(|i| format!("t{:x}", fmix64(seed * 1_000_003 + i) % 5_000))
+            .collect();
+        words
+            .chunks(20)
+            .map(|c| c.join(" ") + ".")
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 
     #[test]
-    #[ignore]
-    fn dev_pairs() {
-        let mut files: Vec<_> = std::fs::read_dir("tests/fixtures/dev")
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+    fn text_quoted_by_most_of_a_large_batch_is_common_and_never_pairs_essays() {
+        let quote = "Tập trung kiểm soát đại dịch COVID-19, tiêm chủng đại trà vắc-xin COVID-19 cho \
+                     cộng đồng; phục hồi, phát triển kinh tế - xã hội, đổi mới mạnh mẽ mô hình tăng \
+                     trưởng, cơ cấu lại nền kinh tế. Khơi dậy khát vọng phát triển đất nước phồn \
+                     vinh, hạnh phúc; phát huy giá trị văn hoá, sức mạnh con người Việt Nam.";
+        let mut texts: Vec<String> = (0..150u64)
+            .map(|i| format!("{} {quote} {quote} {}", noise(i, 60), noise(i + 1000, 40)))
             .collect();
-        files.sort();
-        let texts: Vec<String> = files
+        // One real copy: the same own text.
+        texts.push(texts[7].clone());
+        let docs: Vec<(String, &str)> = texts
             .iter()
-            .map(|p| std::fs::read_to_string(p).unwrap())
+            .enumerate()
+            .map(|(i, t)| (format!("{i:03}.txt"), t.as_str()))
             .collect();
-        let base = BaseSet::default();
-        let docs: Vec<Doc> = texts
-            .iter()
-            .map(|t| Doc::new(&analyze(t), &base, true))
-            .collect();
-        let grams: Vec<rustc_hash::FxHashSet<u64>> = texts
-            .iter()
-            .map(|t| {
-                let a = analyze(t);
-                let b = body_start(&a);
-                kgram_hashes(&syllable_hashes(&a))
-                    .get(b..)
-                    .unwrap_or(&[])
-                    .iter()
-                    .copied()
-                    .collect()
-            })
-            .collect();
-        let mut all = Vec::new();
-        for i in 0..docs.len() {
-            for j in i + 1..docs.len() {
-                let (sa, sb, _) = compare(&docs[i], &docs[j], 12);
-                let inter = grams[i].intersection(&grams[j]).count();
-                let jac = inter as f64 / (grams[i].len() + grams[j].len() - inter).max(1) as f64;
-                all.push((sa.max(sb), jac, i, j));
-            }
-        }
-        all.sort_by(|x, y| y.0.total_cmp(&x.0));
-        for x in all.iter().take(10) {
-            eprintln!(
-                "{:.3} J={:.3} {} {}",
-                x.0,
-                x.1,
-                files[x.2].display(),
-                files[x.3].display()
-            );
-        }
-        let maxj = all.iter().map(|x| x.1).fold(0.0, f64::max);
-        eprintln!("max J {maxj}");
+        let (common, cached) = common_kgrams(&docs, 0.05);
+        assert_eq!(cached.iter().filter(|c| c.is_some()).count(), docs.len());
+        let quote_grams = kgram_hashes(&syllable_hashes(&analyze(quote)));
+        assert!(quote_grams.iter().all(|g| common.contains(g)));
+        assert!(!common.contains(&kgram_hashes(&syllable_hashes(&analyze(&noise(3, 20))))[0]));
+        let report = find(&docs, &BaseSet::default(), &Thresholds::default());
+        assert_eq!(report.clusters.len(), 1, "{report:#?}");
+        assert_eq!(report.clusters[0].files, ["007.txt", "150.txt"]);
+        // A party cell's batch has no common text.
+        assert!(common_kgrams(&docs[..60], 0.05).0.is_empty());
+        assert!(common_kgrams(&docs, 0.0).0.is_empty());
     }
 }

@@ -126,6 +126,32 @@ fn write_explanation(
         }
     }
 
+    if let Some(o) = row
+        .originality
+        .as_ref()
+        .filter(|o| !o.sources.is_empty() || !o.duplicates.is_empty())
+    {
+        writeln!(
+            s,
+            "\n   Sao chép: {:.0}% thân bài trùng với văn bản tham chiếu",
+            o.copied_share * 100.0
+        )?;
+        for src in &o.sources {
+            writeln!(s, "   - {} ({:.0}%):", src.reference, src.share * 100.0)?;
+            for span in src.spans.iter().take(5) {
+                writeln!(s, "      «{}»", shorten(&span.text, 240))?;
+            }
+        }
+        for d in &o.duplicates {
+            writeln!(
+                s,
+                "   - Gần trùng với bài {} ({:.0}%)",
+                d.file,
+                d.similarity * 100.0
+            )?;
+        }
+    }
+
     writeln!(s, "\n5. Lưu ý")?;
     if row.flags.is_empty() {
         writeln!(s, "  Không có.")?;

@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 
 pub use matcher::{Hit, Owner, PhraseMatcher};
 pub use schema::{
-    Aspect, Criterion, Length, Level, OffTopic, Part, Quality, Rubric, RubricInfo, Rule, Theme,
+    Aspect, Criterion, Length, Level, OffTopic, Part, Quality, References, Rubric, RubricInfo,
+    Rule, Theme,
 };
 
 use crate::assess::Flag;
@@ -66,6 +67,8 @@ pub struct CompiledRubric {
     pub conditions: Vec<Condition>,
     /// Level index of each rule's cap.
     pub caps: Vec<usize>,
+    /// Folder of the rubric file, against which its reference paths are resolved.
+    pub folder: Option<std::path::PathBuf>,
 }
 
 impl CompiledRubric {
@@ -83,7 +86,9 @@ impl CompiledRubric {
             field: "-".into(),
             message: format!("không đọc được tệp barem: {e}"),
         })?;
-        Self::from_toml(&text, &name)
+        let mut rubric = Self::from_toml(&text, &name)?;
+        rubric.folder = path.parent().map(Path::to_path_buf);
+        Ok(rubric)
     }
 
     /// Parses and checks rubric TOML; `name` is used in error messages.
@@ -336,6 +341,7 @@ fn compile(
         measures,
         conditions,
         caps,
+        folder: None,
     })
 }
 

@@ -20,6 +20,21 @@ pub struct Rubric {
     pub off_topic: OffTopic,
     #[serde(default)]
     pub rules: Vec<Rule>,
+    #[serde(default)]
+    pub references: References,
+}
+
+/// Texts essays are compared with for copying.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct References {
+    /// Reference files or folders (the resolution's text, published sample essays), relative to
+    /// the rubric file.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Text everyone is expected to quote (slogans, the congress theme): never counted as copying.
+    #[serde(default)]
+    pub base: Vec<String>,
 }
 
 /// Who the rubric is: its stable id and the resolution it grades.
