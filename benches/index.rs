@@ -69,6 +69,22 @@ fn loadavg() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
+/// CPU time (user + system) used so far by all threads of this process, in seconds: on a
+/// busy machine, MB per CPU-second tells what the code costs whatever the other load.
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime and stime are 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    let ticks = 100.0; // USER_HZ on Linux
+    f.get(11)
+        .zip(f.get(12))
+        .map_or(0.0, |(u, s)| (u + s) / ticks)
+}
+
 /// Peak resident memory so far (Linux `VmHWM`), and the current split into anonymous memory
 /// and file pages (the index is memory-mapped, so its pages count as resident too).
 fn peak_rss() -> String {
@@ -105,6 +121,7 @@ struct Generated {
     bytes: u64,
     gen_time: Duration,
     grade_time: Duration,
+    grade_cpu: f64,
     grades: BTreeMap<String, usize>,
 }
 
@@ -121,6 +138,7 @@ fn generate_and_grade(n: usize, chunk: usize, grader: &Grader, spill: &Path) -> 
         bytes: 0,
         gen_time: Duration::ZERO,
         grade_time: Duration::ZERO,
+        grade_cpu: 0.0,
         grades: BTreeMap::new(),
     };
     let mut k = 0;
@@ -136,6 +154,7 @@ fn generate_and_grade(n: usize, chunk: usize, grader: &Grader, spill: &Path) -> 
         g.gen_time += t.elapsed();
 
         let t = Instant::now();
+        let cpu = cpu_secs();
         let rows: Vec<Assessment> = pool.install(|| {
             essays
                 .par_iter()
@@ -143,6 +162,7 @@ fn generate_and_grade(n: usize, chunk: usize, grader: &Grader, spill: &Path) -> 
                 .collect()
         });
         g.grade_time += t.elapsed();
+        g.grade_cpu += cpu_secs() - cpu;
 
         for ((_, text), row) in essays.iter().zip(rows) {
             out.write_all(&(text.len() as u32).to_le_bytes())
@@ -558,12 +578,14 @@ fn build(n: usize, chunk: usize, spill: &Path, index_dir: &Path) -> f64 {
     );
     println!(
         "generate: {:.2} s ({:.1} MB/s, 1 thread); grade: {:.2} s ({:.1} MB/s, {:.0} essays/s, \
-         2 threads) — neither counted as indexing",
+         2 threads; {:.1} CPU-s, {:.1} MB per CPU-s) — neither counted as indexing",
         secs(g.gen_time),
         mb(bytes) / secs(g.gen_time),
         secs(g.grade_time),
         mb(bytes) / secs(g.grade_time),
-        n as f64 / secs(g.grade_time)
+        n as f64 / secs(g.grade_time),
+        g.grade_cpu,
+        mb(bytes) / g.grade_cpu
     );
     println!("peak RSS after grading: {}", peak_rss());
 
@@ -582,6 +604,7 @@ fn build(n: usize, chunk: usize, spill: &Path, index_dir: &Path) -> f64 {
     let load_before = loadavg();
     let index = EssayIndex::open_or_create(index_dir).expect("create index");
     let t = Instant::now();
+    let cpu = cpu_secs();
     let mut writer = index.writer(WRITER_THREADS).expect("index writer");
     read_spill(spill, |i, text| {
         writer.add(&g.rows[i], text).expect("add essay");
@@ -594,6 +617,7 @@ fn build(n: usize, chunk: usize, spill: &Path, index_dir: &Path) -> f64 {
     writer.commit().expect("commit");
     let commit_time = t.elapsed();
     let index_time = add_time + commit_time;
+    let index_cpu = cpu_secs() - cpu;
     let load_after = loadavg();
     assert_eq!(index.num_docs(), n as u64, "every essay indexed once");
     drop(index);
@@ -606,6 +630,12 @@ fn build(n: usize, chunk: usize, spill: &Path, index_dir: &Path) -> f64 {
         secs(commit_time),
         secs(index_time),
         n as f64 / secs(index_time)
+    );
+    println!(
+        "indexing CPU time: {index_cpu:.1} CPU-s ({:.1} MB per CPU-s; {:.0} % of 2 cores \
+         over the indexing time)",
+        mb(bytes) / index_cpu,
+        100.0 * index_cpu / (2.0 * secs(index_time))
     );
     println!(
         "index size: {disk} bytes ({:.1} MB) in {files} files, {segments} segment(s); \

@@ -115,7 +115,8 @@ impl Grader {
                 })
                 .collect()
         });
-        let docs: Vec<(String, &str)> = texts.iter().map(|(f, t)| (f.clone(), t.as_str())).collect();
+        let docs: Vec<(String, &str)> =
+            texts.iter().map(|(f, t)| (f.clone(), t.as_str())).collect();
         let check = self.originality.get_or_insert_with(Default::default);
         let report = pool.install(|| check.references.find_duplicates(&docs, &check.thresholds));
         check.partners = report.partners();
@@ -389,7 +390,8 @@ pub fn references_for(
     let mut files: Vec<PathBuf> = spec.files.iter().map(|f| folder.join(f)).collect();
     files.extend(extra.iter().cloned());
     if !files.is_empty() {
-        refs.add_paths(&files).map_err(|e| Error::Other(e.to_string()))?;
+        refs.add_paths(&files)
+            .map_err(|e| Error::Other(e.to_string()))?;
     }
     Ok(refs)
 }

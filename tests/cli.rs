@@ -339,22 +339,36 @@ fn report_and_grade_write_committee_documents() {
 #[test]
 fn copies_are_flagged_in_grade_rows_and_clustered_by_dupes() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for name in ["01_giao_vien_thcs_yen_thach.txt", "05_giam_doc_htx_vai_thieu_phu_hoa.txt"] {
+    for name in [
+        "01_giao_vien_thcs_yen_thach.txt",
+        "05_giam_doc_htx_vai_thieu_phu_hoa.txt",
+    ] {
         std::fs::copy(dev_dir().join(name), dir.path().join(name)).expect("copy");
     }
-    let copy = dev_text("01_giao_vien_thcs_yen_thach.txt").replace("Lê Thị Thanh Huyền", "Nguyễn Văn Chép");
+    let copy = dev_text("01_giao_vien_thcs_yen_thach.txt")
+        .replace("Lê Thị Thanh Huyền", "Nguyễn Văn Chép");
     write(dir.path(), "z_copy.txt", copy.as_bytes());
-    let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/originality/resolution.txt");
+    let reference =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/originality/resolution.txt");
     let pasted = format!(
         "Họ và tên: Trần Văn Dán\nChi bộ: Thử nghiệm\n\n{}",
         std::fs::read_to_string(&reference).expect("reference")
     );
     write(dir.path(), "y_pasted.txt", pasted.as_bytes());
 
-    let out = thuhoach!("grade", dir.path(), "--format", "jsonl", "--reference", &reference);
+    let out = thuhoach!(
+        "grade",
+        dir.path(),
+        "--format",
+        "jsonl",
+        "--reference",
+        &reference
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let rows: Vec<serde_json::Value> =
-        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("row")).collect();
+    let rows: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("row"))
+        .collect();
     let by_name = |n: &str| {
         rows.iter()
             .find(|r| r["file"].as_str().is_some_and(|f| f.ends_with(n)))
@@ -368,7 +382,10 @@ fn copies_are_flagged_in_grade_rows_and_clustered_by_dupes() {
     assert_eq!(by_name("y_pasted.txt")["grade"], "poor");
     let o = &by_name("y_pasted.txt")["originality"];
     assert!(o["copied_share"].as_f64().expect("share") >= 0.5);
-    assert!(!o["sources"][0]["spans"].as_array().expect("spans").is_empty());
+    assert!(!o["sources"][0]["spans"]
+        .as_array()
+        .expect("spans")
+        .is_empty());
 
     let out = thuhoach!("dupes", dir.path(), "--format", "json");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
