@@ -7,6 +7,7 @@
 use std::sync::OnceLock;
 
 use unicode_normalization::char::{compose, decompose_canonical};
+use unicode_normalization::UnicodeNormalization;
 
 /// Tone marks as combining characters: grave, acute, tilde, hook above, dot below.
 const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
@@ -118,7 +119,7 @@ pub fn push_keys(token: &str, key: &mut String, fold: &mut String) -> SyllableIn
     for ch in token.chars() {
         if len == MAX_LETTERS {
             // Not a syllable: keep it whole, lower-cased, so it still matches itself.
-            let lower = token.to_lowercase();
+            let lower = token.nfc().collect::<String>().to_lowercase();
             key.push_str(&lower);
             fold.push_str(&lower);
             info.alphabetic = true;
@@ -303,6 +304,8 @@ mod tests {
     fn long_tokens_are_kept_whole() {
         let word = "Nghịquyếtđạihộiđạibiểutoànquốclầnthứmười";
         assert_eq!(keys(word).0, word.to_lowercase());
+        let nfd: String = word.nfd().collect();
+        assert_eq!(keys(&nfd).0, word.to_lowercase(), "NFD gives the NFC key");
     }
 
     #[test]
