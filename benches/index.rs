@@ -393,6 +393,28 @@ fn filtered_queries() -> Vec<Query> {
     out
 }
 
+/// Snippets re-analyze the whole text of every hit: times `LIMIT` analyses of corpus essays,
+/// the least a search returning `LIMIT` hits spends on snippets.
+fn snippet_floor() {
+    let essays = corpus::generate(LIMIT, SEED);
+    let mut times: Vec<f64> = (0..50)
+        .map(|_| {
+            let t = Instant::now();
+            for (_, text) in &essays {
+                std::hint::black_box(thuhoach::text::analyze(text).tokens.len());
+            }
+            secs(t.elapsed()) * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let bytes: usize = essays.iter().map(|(_, t)| t.len()).sum();
+    println!(
+        "snippet floor: `text::analyze` on {LIMIT} essays ({:.0} KB) takes {:.2} ms (median of 50)",
+        bytes as f64 / 1e3,
+        percentile(&times, 50.0)
+    );
+}
+
 /// `p`-th percentile (nearest rank) of sorted values.
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
@@ -519,6 +541,7 @@ fn main() {
         index.num_docs(),
         mb(disk)
     );
+    snippet_floor();
     let mut rng = corpus::Rng::new(SEED ^ 0x5EA2C4);
     let results = [
         time_kind(&index, "word", &word_queries(), per_kind, &mut rng),
