@@ -273,14 +273,13 @@ impl EssayIndex {
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for p in &parts {
             let folded = phrase_or_term(f.body_fold, &p.folds);
+            // Every hit matches the folded form; the exact form (when the user typed
+            // diacritics) only adds score, so it is checked on hits alone and filters apply
+            // before it.
+            must.push((Occur::Must, folded));
             if p.accented {
-                let exact: Box<dyn Query> =
-                    Box::new(BoostQuery::new(phrase_or_term(f.body, &p.keys), 3.0));
-                let either =
-                    BooleanQuery::new(vec![(Occur::Should, exact), (Occur::Should, folded)]);
-                must.push((Occur::Must, Box::new(either)));
-            } else {
-                must.push((Occur::Must, folded));
+                let exact = BoostQuery::new(phrase_or_term(f.body, &p.keys), 3.0);
+                must.push((Occur::Should, Box::new(exact)));
             }
         }
         if let Some(unit) = &opts.unit {
