@@ -723,6 +723,26 @@ impl SyllableScore {
 }
 
 /// Scores a text word by word.
+/// (non-ASCII words, those of them that are not valid syllables), with one check per
+/// distinct word.
+fn marked_words(text: &str) -> (usize, usize) {
+    let mut seen: rustc_hash::FxHashMap<&str, bool> = rustc_hash::FxHashMap::default();
+    let mut letters = String::new();
+    let (mut marked, mut invalid) = (0, 0);
+    let is_word_char = |c: char| c.is_alphabetic() || ('\u{300}'..='\u{36F}').contains(&c);
+    for word in text.split(|c: char| !is_word_char(c)) {
+        if word.is_empty() || word.is_ascii() {
+            continue;
+        }
+        marked += 1;
+        let ok = *seen
+            .entry(word)
+            .or_insert_with(|| syllable_ok(word, &mut letters));
+        invalid += usize::from(!ok);
+    }
+    (marked, invalid)
+}
+
 pub fn syllable_score(text: &str) -> SyllableScore {
     let mut score = SyllableScore::default();
     let mut letters = String::new();
@@ -799,9 +819,10 @@ pub struct Repair {
 /// only if it then has more valid syllables and no more invalid ones; the encoding is the one
 /// that repairs most. `None` when nothing reads better.
 pub fn repair_mojibake(text: &str) -> Option<Repair> {
-    let whole = syllable_score(text);
-    // Cheap exit: text whose marked words are (nearly) all syllables is fine as it is.
-    if whole.marked_invalid() < 2 || whole.marked_invalid() * 10 < whole.marked {
+    // Cheap exit: text whose marked words are (nearly) all syllables is fine as it is. Only
+    // non-ASCII words matter here, and each distinct word is checked once.
+    let (marked, marked_invalid) = marked_words(text);
+    if marked_invalid < 2 || marked_invalid * 10 < marked {
         return None;
     }
     let mut best: Option<(LegacyEncoding, i64, Vec<Option<String>>)> = None;
