@@ -49,14 +49,7 @@ fn every_file_gets_a_row_and_bad_ones_say_why() {
         .collect();
     let files: Vec<String> = rows
         .iter()
-        .map(|r| {
-            let f = r["file"].as_str().expect("file");
-            Path::new(f)
-                .file_name()
-                .expect("name")
-                .to_string_lossy()
-                .into_owned()
-        })
+        .map(|r| file_name(r["file"].as_str().expect("file")))
         .collect();
     assert_eq!(
         files,
@@ -285,12 +278,7 @@ fn skip_done_resumes_without_grading_twice() {
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("row");
-            let f = v["file"].as_str().expect("file").to_string();
-            Path::new(&f)
-                .file_name()
-                .expect("name")
-                .to_string_lossy()
-                .into_owned()
+            file_name(v["file"].as_str().expect("file"))
         })
         .collect();
     assert_eq!(

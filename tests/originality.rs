@@ -4,7 +4,11 @@
 //! `tests/fixtures/originality/resolution.txt` (about forty official sentences and phrases of
 //! the Đại hội XIII resolution, from shared/resolution-facts.md).
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::strip_diacritics;
 
 use thuhoach::originality::{
     find_duplicates, fingerprints, DuplicateReport, Originality, ReferenceSet, Thresholds, K,
@@ -129,18 +133,6 @@ fn mutate(text: &str, seed: usize) -> String {
     assert!(long_lines.len() >= 4, "too few paragraphs to swap");
     lines.swap(long_lines[1], long_lines[3]);
     lines.join("\n")
-}
-
-/// The text typed without diacritics (đ → d), as on a keyboard without Vietnamese input.
-fn strip_diacritics(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !('\u{300}'..='\u{36F}').contains(c))
-        .map(|c| match c {
-            'đ' => 'd',
-            'Đ' => 'D',
-            c => c,
-        })
-        .collect()
 }
 
 fn pair_of<'r>(

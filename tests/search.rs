@@ -44,15 +44,7 @@ fn files(index: &EssayIndex, query: &str, opts: &SearchOptions) -> BTreeSet<Stri
     opts.limit = 1000;
     let r = index.search(query, &opts).expect("search");
     assert_eq!(r.total, r.hits.len());
-    r.hits.into_iter().map(|h| name(&h.file)).collect()
-}
-
-fn name(file: &str) -> String {
-    Path::new(file)
-        .file_name()
-        .expect("name")
-        .to_string_lossy()
-        .into_owned()
+    r.hits.into_iter().map(|h| file_name(&h.file)).collect()
 }
 
 /// Essays whose text holds the syllables of `phrase` side by side in one sentence, folded.
@@ -72,7 +64,7 @@ fn containing(corpus: &Path, phrase: &str) -> BTreeSet<String> {
                 && (0..n).all(|j| a.fold(i + j) == want[j])
         });
         if found {
-            out.insert(name(&path.display().to_string()));
+            out.insert(file_name(&path.display().to_string()));
         }
     }
     out
@@ -166,7 +158,7 @@ fn exact_diacritics_rank_first_and_snippets_show_them() {
         ..Default::default()
     };
     let r = index.search("Đảng", &opts).expect("search");
-    let order: Vec<String> = r.hits.iter().map(|h| name(&h.file)).collect();
+    let order: Vec<String> = r.hits.iter().map(|h| file_name(&h.file)).collect();
     let upper = order
         .iter()
         .position(|f| f == "x_dang_upper.txt")

@@ -23,6 +23,15 @@ pub fn run(mut cmd: Command) -> Output {
     }
 }
 
+/// The file name of a path, as the tests compare rows by it.
+pub fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .expect("file name")
+        .to_string_lossy()
+        .into_owned()
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
