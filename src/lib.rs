@@ -30,6 +30,26 @@ pub mod report;
 pub mod rubric;
 pub mod text;
 
+/// Fixtures for unit tests.
+#[cfg(test)]
+pub(crate) mod test_fixtures {
+    /// The labelled dev essays (`tests/fixtures/dev/*.txt`): file path and text, sorted.
+    pub fn dev_essays() -> Vec<(std::path::PathBuf, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dev");
+        let mut essays: Vec<_> = std::fs::read_dir(dir)
+            .expect("dev fixtures")
+            .map(|entry| entry.expect("dev fixture entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+            .map(|path| {
+                let text = std::fs::read_to_string(&path).expect("UTF-8 essay");
+                (path, text)
+            })
+            .collect();
+        essays.sort();
+        essays
+    }
+}
+
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;

@@ -406,7 +406,7 @@ fn sentence_facts(
                 .skip(1)
                 .filter(|&i| {
                     let gap = &a.text[a.tokens[i - 1].end as usize..a.tokens[i].start as usize];
-                    gap.contains([',', ';', ':', '-', '–', '—'])
+                    gap != " " && gap.contains([',', ';', ':', '-', '–', '—'])
                 })
                 .count();
             let real = n >= min_words && has_function_word && n as f64 / fragments as f64 >= 3.0;
@@ -415,10 +415,8 @@ fn sentence_facts(
                 s.tokens.clone().for_each(|i| a.fold(i).hash(&mut h));
                 !seen.insert(h.finish())
             };
-            let concrete = s
-                .tokens
-                .clone()
-                .any(|i| a.surface(i).bytes().any(|b| b.is_ascii_digit()));
+            // Digits only occur inside tokens, so the sentence's text can be scanned whole.
+            let concrete = a.text[s.span.clone()].bytes().any(|b| b.is_ascii_digit());
             SentenceFacts {
                 in_body: s.paragraph >= body_start,
                 heading: para.heading.is_some(),

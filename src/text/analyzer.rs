@@ -105,17 +105,50 @@ pub fn display(s: &str) -> String {
 
 /// Appends `s` with every run of white space shown as one space.
 pub fn push_display(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            space = true;
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Only ASCII white space and characters starting with these bytes can be white space.
+        let white = if b.is_ascii() {
+            usize::from(matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
+        } else if matches!(
+            (b, bytes.get(i + 1)),
+            (0xC2, Some(0x85 | 0xA0))
+                | (0xE1, Some(0x9A))
+                | (0xE2, Some(0x80 | 0x81))
+                | (0xE3, Some(0x80))
+        ) {
+            s[i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+                .map_or(0, char::len_utf8)
         } else {
+            0
+        };
+        if white == 0 {
+            i += 1;
+            continue;
+        }
+        if run < i {
             if space && !out.is_empty() && !out.ends_with(' ') {
                 out.push(' ');
             }
-            space = false;
-            out.push(c);
+            out.push_str(&s[run..i]);
         }
+        space = true;
+        i += white;
+        run = i;
+    }
+    if run < bytes.len() {
+        if space && !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(&s[run..]);
+        space = false;
     }
     if space && !out.is_empty() && !out.ends_with(' ') {
         out.push(' ');
@@ -149,7 +182,8 @@ pub fn analyze(text: &str) -> Analyzed<'_> {
 
 /// Tokens of a short text (a query, a rubric phrase) as (canonical key, folded key) pairs.
 pub fn phrase_keys(text: &str) -> Vec<(String, String)> {
-    text.unicode_word_indices()
+    words(text)
+        .into_iter()
         .map(|(_, w)| {
             let (mut k, mut f) = (String::new(), String::new());
             push_keys(w, &mut k, &mut f);
@@ -158,11 +192,94 @@ pub fn phrase_keys(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The UAX#29 words of `text` with their byte offsets: exactly `unicode_word_indices`, faster.
+///
+/// UAX#29 always breaks on both sides of a space that is not followed by a combining mark or
+/// format character, so the space-separated pieces can be segmented one by one; a piece made
+/// only of letters (and combining marks after them) is one word, and any other piece goes
+/// through `unicode-segmentation`.
+pub fn words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let bytes = text.as_bytes();
+    // ASCII punctuation around letters ("(Đảng," "quyết.") never joins them: only '_' does.
+    let is_edge = |b: &u8| b.is_ascii() && !b.is_ascii_alphanumeric() && *b != b'_';
+    let mut start = 0;
+    for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || bytes[i] == b' ') {
+        // A space followed by a combining mark or format character is joined to it (WB4).
+        if let Some(&next) = bytes.get(end + 1) {
+            if !next.is_ascii() && !text[end + 1..].chars().next().is_some_and(is_plain_letter) {
+                out.clear();
+                out.extend(text.unicode_word_indices());
+                return out;
+            }
+        }
+        let piece = &bytes[start..end];
+        if let Some(first) = piece.iter().position(|b| !is_edge(b)) {
+            let last = piece
+                .iter()
+                .rposition(|b| !is_edge(b))
+                .map_or(first, |i| i + 1);
+            let core = &text[start + first..start + last];
+            if is_plain_word(core) {
+                out.push((start + first, core));
+            } else {
+                let piece = &text[start..end];
+                out.extend(piece.unicode_word_indices().map(|(o, w)| (start + o, w)));
+            }
+        }
+        start = end + 1;
+    }
+    out
+}
+
+/// Letters with no special role in UAX#29 word breaking (ALetter): ASCII, Latin-1, Latin
+/// Extended-A, ơ ư and the Vietnamese precomposed vowels.
+fn is_plain_letter(c: char) -> bool {
+    matches!(c,
+        'a'..='z' | 'A'..='Z' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ſ' | 'Ơ' | 'ơ' | 'Ư' | 'ư'
+        | '\u{1EA0}'..='\u{1EF9}')
+}
+
+/// Plain letters (see [`is_plain_letter`]), each maybe followed by combining marks, which
+/// stay with their letter (NFD text); checked on the UTF-8 bytes.
+fn is_plain_word(word: &str) -> bool {
+    let b = word.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let next = b.get(i + 1).copied();
+        let (len, ok) = match b[i] {
+            b'a'..=b'z' | b'A'..=b'Z' => (1, true),
+            // U+00C0–U+00FF but × and ÷; U+0100–U+017F; Ơ ơ Ư ư.
+            0xC3 => (2, !matches!(next, Some(0x97 | 0xB7))),
+            0xC4 | 0xC5 => (2, true),
+            0xC6 => (2, matches!(next, Some(0xA0 | 0xA1 | 0xAF | 0xB0))),
+            // Combining marks U+0300–U+036F, after a letter.
+            0xCC => (2, i > 0),
+            0xCD => (2, i > 0 && next.is_some_and(|x| x <= 0xAF)),
+            // U+1EA0–U+1EF9.
+            0xE1 => (
+                3,
+                match (next, b.get(i + 2)) {
+                    (Some(0xBA), Some(&x)) => x >= 0xA0,
+                    (Some(0xBB), Some(&x)) => x <= 0xB9,
+                    _ => false,
+                },
+            ),
+            _ => (1, false),
+        };
+        if !ok {
+            return false;
+        }
+        i += len;
+    }
+    !b.is_empty()
+}
+
 fn analyze_paragraph(out: &mut Analyzed<'_>, span: Range<usize>) {
     let text = out.text;
     let para = &text[span.clone()];
     let first_token = out.tokens.len();
-    for (off, word) in para.unicode_word_indices() {
+    for (off, word) in words(para) {
         let start = span.start + off;
         let (k0, f0) = (out.keys.len() as u32, out.folds.len() as u32);
         let info = push_keys(word, &mut out.keys, &mut out.folds);
@@ -300,6 +417,67 @@ fn heading_kind(a: &Analyzed<'_>, tokens: Range<usize>, span: &Range<usize>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `push_display` as first written: char by char.
+    fn push_display_reference(out: &mut String, s: &str) {
+        let mut space = false;
+        for c in s.chars() {
+            if c.is_whitespace() {
+                space = true;
+            } else {
+                if space && !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+        }
+        if space && !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn display_collapses_every_white_space(
+            prefix in "[a ]{0,2}",
+            picks in proptest::collection::vec(0usize..16, 0..40),
+        ) {
+            const PARTS: [&str; 16] = [
+                " ", "  ", "\t", "\n", "\u{B}", "\u{C}", "\r", "\u{A0}", "\u{85}", "\u{2003}",
+                "\u{3000}", "\u{1680}", "Đảng", "x", "\u{E2}\u{80}\u{94}", "—",
+            ];
+            let text: String = picks.iter().map(|&i| PARTS[i]).collect();
+            let (mut fast, mut slow) = (prefix.clone(), prefix);
+            push_display(&mut fast, &text);
+            push_display_reference(&mut slow, &text);
+            proptest::prop_assert_eq!(fast, slow);
+        }
+
+        /// The byte check agrees with the letter classes it stands for.
+        #[test]
+        fn plain_words_by_bytes(word in "[a-zA-Z\u{A0}-\u{24F}\u{300}-\u{36F}\u{1E9E}-\u{1EFF}]{1,6}") {
+            let mut chars = word.chars();
+            let expected = chars.next().is_some_and(is_plain_letter)
+                && chars.all(|c| is_plain_letter(c) || ('\u{300}'..='\u{36F}').contains(&c));
+            proptest::prop_assert_eq!(is_plain_word(&word), expected);
+        }
+
+        /// The fast segmentation is `unicode_word_indices`, on text mixing letters with the
+        /// characters UAX#29 treats specially.
+        #[test]
+        fn words_are_uax29_words(picks in proptest::collection::vec(0usize..48, 0..60)) {
+            const PARTS: [&str; 48] = [
+                " ", " ", " ", "a", "Đảng", "nghị", "quyết", "HOÀ", "ư", "ơ", "ſ", "1", "2,5",
+                "6.5", ".", ",", ":", "'", "’", "-", "_", "\u{301}", "\u{323}", "\u{200D}",
+                "\u{AD}", "\u{A0}", "\t", "\n", "\u{FEFF}", "👍", "🇻🇳", "中文", "ª", "µ", "×",
+                "v.v.", "TP.", "Ð", "ç", "x", "(", ")", "\"", "%", "!", "?", ";", "\r",
+            ];
+            let text: String = picks.iter().map(|&i| PARTS[i]).collect();
+            let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+            proptest::prop_assert_eq!(words(&text), expected);
+        }
+    }
 
     fn sentences(text: &str) -> Vec<String> {
         let a = analyze(text);

@@ -21,11 +21,13 @@ fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
 }
 
-/// A lower-case base letter with its vowel-quality mark, if any.
+/// A lower-case base letter with its vowel-quality mark, if any, and its key letter when the
+/// tone it carries stays where it is.
 #[derive(Clone, Copy)]
 struct Letter {
     base: char,
     quality: Option<char>,
+    key: char,
 }
 
 /// What analyzing a syllable found out about it.
@@ -46,6 +48,8 @@ struct Parts {
     base: char,
     quality: Option<char>,
     tone: Option<char>,
+    /// The letter in a key: lower case, composed with its own marks.
+    key: char,
 }
 
 /// Precomposed letters of U+00C0–U+01B0 and U+1EA0–U+1EF9 (every Vietnamese letter), split
@@ -79,6 +83,7 @@ fn split(ch: char) -> Option<Parts> {
         base: '\0',
         quality: None,
         tone: None,
+        key: '\0',
     };
     let mut ok = true;
     decompose_canonical(ch, |part| {
@@ -95,6 +100,7 @@ fn split(ch: char) -> Option<Parts> {
             ok = false;
         }
     });
+    parts.key = compose_letter(parts.base, parts.quality, parts.tone);
     (ok && parts.base.is_alphabetic()).then_some(parts)
 }
 
@@ -102,20 +108,30 @@ fn split(ch: char) -> Option<Parts> {
 pub fn push_keys(token: &str, key: &mut String, fold: &mut String) -> SyllableInfo {
     let mut info = SyllableInfo::default();
     if token.is_ascii() {
-        for b in token.bytes() {
-            let c = b.to_ascii_lowercase() as char;
-            info.alphabetic |= c.is_ascii_alphabetic();
-            key.push(c);
-            fold.push(c);
+        info.alphabetic = token.bytes().any(|b| b.is_ascii_alphabetic());
+        if token.bytes().any(|b| b.is_ascii_uppercase()) {
+            let lower = token.to_ascii_lowercase();
+            key.push_str(&lower);
+            fold.push_str(&lower);
+        } else {
+            key.push_str(token);
+            fold.push_str(token);
         }
         return info;
     }
     let mut letters = [Letter {
         base: '\0',
         quality: None,
+        key: '\0',
     }; MAX_LETTERS];
     let mut len = 0;
     let mut tone: Option<(usize, char)> = None;
+    // Every letter precomposed (or ASCII) with at most one tone: if the tone stays put, the
+    // key is the letters' own key forms and nothing needs composing.
+    let mut precomposed = true;
+    let mut toned_letters = 0;
+    // Every letter already its own key form (lower case): the key is the token itself.
+    let mut as_written = true;
     for ch in token.chars() {
         if len == MAX_LETTERS {
             // Not a syllable: keep it whole, lower-cased, so it still matches itself.
@@ -126,21 +142,30 @@ pub fn push_keys(token: &str, key: &mut String, fold: &mut String) -> SyllableIn
             return info;
         }
         if ch.is_ascii() {
+            let lower = ch.to_ascii_lowercase();
+            as_written &= lower == ch;
+            info.alphabetic |= lower.is_ascii_alphabetic();
             letters[len] = Letter {
-                base: ch.to_ascii_lowercase(),
+                base: lower,
                 quality: None,
+                key: lower,
             };
             len += 1;
         } else if let Some(p) = parts_of(ch) {
+            as_written &= p.key == ch;
+            info.alphabetic = true;
             letters[len] = Letter {
                 base: p.base,
                 quality: p.quality,
+                key: p.key,
             };
             len += 1;
+            toned_letters += usize::from(p.tone.is_some());
             if let (Some(t), None) = (p.tone, tone) {
                 tone = Some((len - 1, t));
             }
         } else {
+            precomposed = false;
             decompose_canonical(ch, |part| {
                 if TONES.contains(&part) {
                     if tone.is_none() && len > 0 {
@@ -157,9 +182,11 @@ pub fn push_keys(token: &str, key: &mut String, fold: &mut String) -> SyllableIn
                         'Ð' | 'ð' | 'Đ' => 'đ',
                         c => c.to_lowercase().next().unwrap_or(c),
                     };
+                    info.alphabetic |= base.is_alphabetic();
                     letters[len] = Letter {
                         base,
                         quality: None,
+                        key: base,
                     };
                     len += 1;
                 }
@@ -168,14 +195,29 @@ pub fn push_keys(token: &str, key: &mut String, fold: &mut String) -> SyllableIn
     }
     let letters = &letters[..len];
     for l in letters {
-        info.alphabetic |= l.base.is_alphabetic();
         info.has_diacritics |= l.quality.is_some() || l.base == 'đ';
     }
     info.has_diacritics |= tone.is_some();
     let tone_at = tone.map(|(original, mark)| (tone_position(letters).unwrap_or(original), mark));
+    let unmoved = match (tone, tone_at) {
+        (Some((original, _)), Some((at, _))) => original == at,
+        _ => true,
+    };
+    let own_keys = precomposed && toned_letters <= 1 && unmoved;
+    if own_keys && as_written {
+        key.push_str(token);
+        for l in letters {
+            fold.push(if l.base == 'đ' { 'd' } else { l.base });
+        }
+        return info;
+    }
     for (i, l) in letters.iter().enumerate() {
-        let tone = tone_at.and_then(|(at, mark)| (at == i).then_some(mark));
-        key.push(compose_letter(l.base, l.quality, tone));
+        if own_keys {
+            key.push(l.key);
+        } else {
+            let tone = tone_at.and_then(|(at, mark)| (at == i).then_some(mark));
+            key.push(compose_letter(l.base, l.quality, tone));
+        }
         fold.push(if l.base == 'đ' { 'd' } else { l.base });
     }
     info
@@ -298,6 +340,26 @@ mod tests {
                 assert!(f.is_ascii(), "fold of {form}");
             }
         }
+    }
+
+    /// Precomposed letters take a shortcut; NFD input always composes. Both must agree on
+    /// every word of the dev essays, in lower and upper case.
+    #[test]
+    fn precomposed_shortcut_agrees_with_composing() {
+        let mut words = 0;
+        for (_, text) in crate::test_fixtures::dev_essays() {
+            for word in text.split(|c: char| !c.is_alphanumeric()) {
+                for form in [word.to_string(), word.to_uppercase()] {
+                    let nfd: String = form.nfd().collect();
+                    assert_eq!(keys(&form), keys(&nfd), "{form}");
+                    words += 1;
+                }
+            }
+        }
+        assert!(words > 10_000, "{words}");
+        // Tone moved by the canonical rule, and two tones on one word.
+        assert_eq!(keys("HOÀ").0, "hòa");
+        assert_eq!(keys("àá").0, keys(&"àá".nfd().collect::<String>()).0);
     }
 
     #[test]
