@@ -25,6 +25,7 @@ pub(super) fn read_file(path: &Path, format: SourceFormat) -> Result<RawDocument
     let bytes = read_capped(
         std::fs::File::open(path).map_err(|e| super::io_error(path, e))?,
         format.max_file_bytes(),
+        0,
     )?;
     read_bytes(&bytes, format)
 }
@@ -79,7 +80,7 @@ pub(super) fn read_bytes(bytes: &[u8], format: SourceFormat) -> Result<RawDocume
     run_with_limit(cmd, CONVERT_TIME_LIMIT)?;
     let output = out_dir.join("input.txt");
     let text = match std::fs::File::open(&output) {
-        Ok(f) => read_capped(f, super::MAX_TXT_BYTES)?,
+        Ok(f) => read_capped(f, super::MAX_TXT_BYTES, 0)?,
         Err(_) => {
             return Err(IngestError::ConvertFailed {
                 kind,

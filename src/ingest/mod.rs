@@ -367,7 +367,7 @@ pub fn read_document(path: &Path) -> Result<RawDocument, IngestError> {
         });
     }
     let open = || File::open(path).map_err(|e| io_error(path, e));
-    let read_all = || read_capped(open()?, limit);
+    let read_all = || read_capped(open()?, limit, meta.len());
     let mut doc = match format {
         SourceFormat::Txt | SourceFormat::Md => txt::decode(&read_all()?, format),
         SourceFormat::Html => html::read(&read_all()?),
@@ -442,8 +442,10 @@ fn add_legacy(list: &mut Option<String>, label: &str) {
 
 /// Reads at most `limit` bytes; more than that is an error, whatever the
 /// file system said about the size before.
-fn read_capped(reader: impl Read, limit: u64) -> Result<Vec<u8>, IngestError> {
-    let mut bytes = Vec::new();
+/// Reads at most `limit` bytes (more is an error); `expected` sizes the buffer, so a file is
+/// read in one or two calls.
+fn read_capped(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, IngestError> {
+    let mut bytes = Vec::with_capacity(expected.min(limit) as usize + 1);
     reader.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(IngestError::TooLarge {
@@ -600,9 +602,9 @@ mod tests {
     #[test]
     fn read_capped_stops_at_limit() {
         let data = [b'a'; 100];
-        assert_eq!(read_capped(&data[..], 100).unwrap().len(), 100);
+        assert_eq!(read_capped(&data[..], 100, 0).unwrap().len(), 100);
         assert!(matches!(
-            read_capped(&data[..], 99),
+            read_capped(&data[..], 99, 100),
             Err(IngestError::TooLarge { .. })
         ));
     }

@@ -1,6 +1,7 @@
 //! Expanding the command line's PATHs into the list of files to read.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
@@ -102,12 +103,34 @@ fn is_ignored(entry: &DirEntry) -> bool {
     name.starts_with('.') || name.starts_with("~$")
 }
 
-/// Drops later spellings of a file already listed ("a/x.txt" and "./a/x.txt").
+/// Drops later spellings of a file already listed ("a/x.txt", "./a/x.txt", a symbolic link to
+/// it): the same canonical path. Paths are canonicalized only when their device and inode
+/// collide (hard links stay separate rows), which spares a `realpath` per file.
 fn dedup_same_file(files: Vec<PathBuf>) -> Vec<PathBuf> {
-    let mut seen = HashSet::new();
+    use std::os::unix::fs::MetadataExt;
+    let canonical = |p: &PathBuf| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+    let mut by_inode: HashMap<(u64, u64), Vec<PathBuf>> = HashMap::new();
     files
         .into_iter()
-        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .filter(|p| {
+            let Ok(meta) = std::fs::metadata(p) else {
+                return true;
+            };
+            match by_inode.entry((meta.dev(), meta.ino())) {
+                Entry::Vacant(slot) => {
+                    slot.insert(vec![p.clone()]);
+                    true
+                }
+                Entry::Occupied(mut slot) => {
+                    let this = canonical(p);
+                    let new = slot.get().iter().all(|q| canonical(q) != this);
+                    if new {
+                        slot.get_mut().push(p.clone());
+                    }
+                    new
+                }
+            }
+        })
         .collect()
 }
 
