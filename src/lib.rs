@@ -92,6 +92,9 @@ struct OriginalityCheck {
     references: originality::ReferenceSet,
     thresholds: originality::Thresholds,
     partners: std::collections::BTreeMap<String, Vec<originality::DuplicatePartner>>,
+    /// Documents the near-duplicate pass read, each handed to grading once so no file is read
+    /// twice (memory goes down as the batch is graded).
+    read: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, ingest::RawDocument>>>,
 }
 
 impl Grader {
@@ -126,20 +129,23 @@ impl Grader {
             .num_threads(jobs)
             .build()
             .map_err(|e| Error::Other(format!("không tạo được các luồng xử lý: {e}")))?;
-        let texts: Vec<(String, String)> = pool.install(|| {
+        let read: Vec<(&PathBuf, ingest::RawDocument)> = pool.install(|| {
             files
                 .par_iter()
-                .filter_map(|p| {
-                    let doc = ingest::read_document(p).ok()?;
-                    Some((p.display().to_string(), doc.text))
-                })
+                .filter_map(|p| Some((p, ingest::read_document(p).ok()?)))
                 .collect()
         });
-        let docs: Vec<(String, &str)> =
-            texts.iter().map(|(f, t)| (f.clone(), t.as_str())).collect();
+        let docs: Vec<(String, &str)> = read
+            .iter()
+            .map(|(p, doc)| (p.display().to_string(), doc.text.as_str()))
+            .collect();
         let check = self.originality.get_or_insert_with(Default::default);
         let report = pool.install(|| check.references.find_duplicates(&docs, &check.thresholds));
         check.partners = report.partners();
+        drop(docs);
+        if let Ok(mut kept) = check.read.lock() {
+            kept.extend(read.into_iter().map(|(p, doc)| (p.clone(), doc)));
+        }
         Ok(report)
     }
 
@@ -202,7 +208,7 @@ impl Grader {
     /// Like [`Grader::grade_file`], also returning the text read (for indexing).
     pub fn grade_file_with_text(&self, path: &Path) -> (Assessment, Option<String>) {
         let file = path.display().to_string();
-        match ingest::read_document(path) {
+        match self.read_document(path) {
             Ok(doc) => {
                 let (row, text) = self.grade_document(&file, doc);
                 (row, Some(text))
@@ -270,9 +276,21 @@ impl Grader {
         Ok(skipped)
     }
 
+    /// The document at `path`: the copy the near-duplicate pass read, or read now.
+    fn read_document(&self, path: &Path) -> Result<ingest::RawDocument, ingest::IngestError> {
+        let kept = self
+            .originality
+            .as_ref()
+            .and_then(|o| o.read.lock().ok()?.remove(path));
+        match kept {
+            Some(doc) => Ok(doc),
+            None => ingest::read_document(path),
+        }
+    }
+
     fn grade_unless_done(&self, path: &Path, done: &DoneSet) -> Option<Assessment> {
         let file = path.display().to_string();
-        match ingest::read_document(path) {
+        match self.read_document(path) {
             Ok(doc) => {
                 let sha = format!("{:x}", Sha256::digest(doc.text.as_bytes()));
                 (!done.contains(&file, &sha)).then(|| self.grade_document(&file, doc).0)

@@ -16,6 +16,9 @@ use thuhoach::originality::Thresholds;
 use thuhoach::report::{explain, write_report, Format, ReportFormat, Roster, RowWriter};
 use thuhoach::{CompiledRubric, Grader};
 
+/// Output buffer: a JSON row is about 12 KB, so a few dozen rows per write.
+const OUTPUT_BUFFER: usize = 256 * 1024;
+
 #[derive(Parser)]
 #[command(
     name = "thuhoach",
@@ -607,9 +610,9 @@ fn grade(
                 .truncate(!append)
                 .open(p)
                 .with_context(|| format!("không tạo được tệp {}", p.display()))?;
-            Box::new(BufWriter::new(file))
+            Box::new(BufWriter::with_capacity(OUTPUT_BUFFER, file))
         }
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+        None => Box::new(BufWriter::with_capacity(OUTPUT_BUFFER, io::stdout().lock())),
     };
     let mut writer = RowWriter::new(format, sink, grader.rubric())?;
     let progress = if io::stderr().is_terminal() {

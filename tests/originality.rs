@@ -482,3 +482,29 @@ fn hostile_repetition_is_checked_in_bounded_time() {
     ];
     assert_eq!(find_duplicates(&docs, 0.5).clusters.len(), 1);
 }
+
+/// `grade --dupes` reads each file once: the near-duplicate pass keeps what it read for
+/// grading, so a file removed in between is still graded, with its partner named.
+#[test]
+fn batch_grading_after_the_duplicate_pass_reads_each_file_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = essay("07_can_bo_huu_tri_khoi_3.txt");
+    let copy = mutate(&text, 3);
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    std::fs::write(&a, &text).expect("write a");
+    std::fs::write(&b, &copy).expect("write b");
+    let files = vec![a.clone(), b.clone()];
+    let mut grader = thuhoach::Grader::with_default_rubric().expect("built-in rubric");
+    let report = grader.find_duplicates(&files, 1).expect("duplicate pass");
+    assert_eq!(report.clusters.len(), 1);
+    std::fs::remove_file(&a).expect("remove a");
+    let mut rows = Vec::new();
+    grader
+        .grade_files(&files, 1, |row| rows.push(row))
+        .expect("grading");
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].error.is_none(), "{:?}", rows[0].error);
+    assert!(rows[0].flags.contains(&Flag::NearDuplicate));
+    // Handed over once: grading the removed file again now reads the disk.
+    assert!(grader.grade_file(&a).error.is_some());
+}
