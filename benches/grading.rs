@@ -11,8 +11,12 @@
 //!
 //! Environment:
 //! - `THUHOACH_BENCH_DUMP=<dir>` writes the corpus to `<dir>` (see [`dump`]);
-//! - `THUHOACH_BENCH_DUMP_N=<n>` dumps `n` essays instead of the 300 benched ones (the first 300
-//!   are the benched ones), streaming, e.g. 100,000 for the scale test;
+//! - `THUHOACH_BENCH_DUMP_N=<n>` dumps `n` essays instead of the 300 benched ones, streaming,
+//!   e.g. 100,000 for the scale test, with near-duplicates and resolution copies planted
+//!   (`corpus::Mix::default()`; the file names say which essay is what);
+//! - `THUHOACH_BENCH_DUMP_PLANT=on|off`: planting on or off whatever the count (default: on with
+//!   `THUHOACH_BENCH_DUMP_N`, off without it, so that the default dump is exactly the 300 benched
+//!   essays); with `off` the first 300 of any `n` are the benched ones;
 //! - `THUHOACH_BENCH_DUMP_FORMAT=txt|docx|both` (default `txt`).
 
 mod corpus;
@@ -64,18 +68,31 @@ fn describe(essays: &[(String, String)], grader: &Grader) {
 
 /// With `THUHOACH_BENCH_DUMP=<dir>` set, writes the corpus there (to read it, or to run the CLI
 /// or a profiler on exactly the benchmarked bytes): by default the 300 benched essays as .txt;
-/// `THUHOACH_BENCH_DUMP_N` and `THUHOACH_BENCH_DUMP_FORMAT` change how many and in which format.
+/// `THUHOACH_BENCH_DUMP_N` and `THUHOACH_BENCH_DUMP_FORMAT` change how many and in which format,
+/// `THUHOACH_BENCH_DUMP_PLANT` whether copies are planted (see the module docs).
 fn dump() {
     let Some(dir) = std::env::var_os("THUHOACH_BENCH_DUMP") else {
         return;
     };
     let dir = std::path::PathBuf::from(dir);
-    let n = match std::env::var("THUHOACH_BENCH_DUMP_N") {
-        Ok(v) => v
+    let count = std::env::var("THUHOACH_BENCH_DUMP_N").ok();
+    let n = match &count {
+        Some(v) => v
             .replace('_', "")
             .parse()
             .expect("THUHOACH_BENCH_DUMP_N: a number"),
-        Err(_) => ESSAYS,
+        None => ESSAYS,
+    };
+    let plant = match std::env::var("THUHOACH_BENCH_DUMP_PLANT").as_deref() {
+        Ok("on") => true,
+        Ok("off") => false,
+        Err(_) => count.is_some(),
+        Ok(other) => panic!("THUHOACH_BENCH_DUMP_PLANT={other}: expected on or off"),
+    };
+    let mix = if plant {
+        corpus::Mix::default()
+    } else {
+        corpus::Mix::none()
     };
     let format = match std::env::var("THUHOACH_BENCH_DUMP_FORMAT").as_deref() {
         Ok("txt") | Err(_) => corpus::DumpFormat::Txt,
@@ -84,11 +101,16 @@ fn dump() {
         Ok(other) => panic!("THUHOACH_BENCH_DUMP_FORMAT={other}: expected txt, docx or both"),
     };
     let t = std::time::Instant::now();
-    let d = corpus::dump(&dir, n, SEED, format).expect("write the corpus");
+    let d = corpus::dump(&dir, n, SEED, format, &mix).expect("write the corpus");
     eprintln!(
-        "corpus written to {}: {} essays, {} bytes of .txt, {} bytes of .docx, {:.1} s",
+        "corpus written to {}: {} essays ({}), {} bytes of .txt, {} bytes of .docx, {:.1} s",
         dir.display(),
         d.essays,
+        if plant {
+            "with planted copies"
+        } else {
+            "as benched, nothing planted"
+        },
         d.txt_bytes,
         d.docx_bytes,
         t.elapsed().as_secs_f64()

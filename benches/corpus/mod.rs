@@ -14,6 +14,23 @@
 //! On top of that, ~10 % use the old tone placement (hoà, thuỷ, khoẻ), half of those in NFD,
 //! ~3 % more are NFD only, and ~3 % are typed without diacritics.
 //!
+//! [`generate`] / [`essays`] give exactly those essays; the grading and index benches and their
+//! recorded numbers depend on them, so their output must never change.
+//!
+//! [`generate_with`] / [`essays_with`] (and [`dump`]) are the same essays with, by a [`Mix`]:
+//! - sentences of the writer's own in part I (assembled from phrase lists), since the template
+//!   sentences above are each shared by far more than 5 % of a batch, which near-duplicate
+//!   detection treats as common text;
+//! - planted near-duplicates: copies of an earlier essay with a new header, two paragraphs
+//!   swapped, 10–20 % of the sentences edited, some without diacritics (`…_chep-0123.txt` is a
+//!   copy of essay 0123);
+//! - essays mostly copied from the resolution (`…_chep-nghi-quyet….txt`) and essays quoting one
+//!   or two of its sentences (`…_trich-nghi-quyet.txt`), the resolution being
+//!   `tests/fixtures/originality/resolution.txt`.
+//!
+//! The ground truth is [`plan`] (or [`Planted::from_name`] on a file name); [`copy_groups`] and
+//! [`planted_pairs`] turn it into the pairs a near-duplicate finder should report.
+//!
 //! This is benchmark data, not a source of rubric terms.
 
 use unicode_normalization::UnicodeNormalization;
@@ -65,6 +82,8 @@ impl Rng {
 }
 
 /// `n` essays as (file name, text), the same for the same `(n, seed)`.
+// Used by grading.rs and index.rs; originality.rs includes this module too.
+#[allow(dead_code)]
 pub fn generate(n: usize, seed: u64) -> Vec<(String, String)> {
     let mut rng = Rng::new(seed);
     (0..n)
@@ -79,7 +98,8 @@ pub fn generate(n: usize, seed: u64) -> Vec<(String, String)> {
 /// The same essays as [`generate`], one at a time, for corpora too big to hold in memory
 /// (100,000 essays are ~770 MB of text): `essays(n, seed)` yields exactly what
 /// `generate(n, seed)` returns, and for `m < n` the first `m` of them are `generate(m, seed)`.
-// Used by grading.rs only; index.rs includes this module too.
+// Not used by the benches at present (`dump` uses `essays_with`); kept as the streaming
+// form of `generate`.
 #[allow(dead_code)]
 pub fn essays(n: usize, seed: u64) -> impl Iterator<Item = (String, String)> {
     let mut rng = Rng::new(seed);
@@ -129,26 +149,76 @@ impl Form {
             Form::NoDiacritics => "-khong-dau",
         }
     }
+
+    /// The text as typed in this form.
+    fn apply(self, text: String) -> String {
+        match self {
+            Form::Plain => text,
+            Form::OldTone => old_tone(&text),
+            Form::OldToneNfd => old_tone(&text).nfd().collect(),
+            Form::Nfd => text.nfd().collect(),
+            Form::NoDiacritics => strip_diacritics(&text),
+        }
+    }
 }
 
 fn essay(index: usize, rng: &mut Rng) -> (String, String) {
-    let quality = match rng.unit() {
+    finish(index, build(rng))
+}
+
+/// The file name and text of essay `index`.
+fn finish(index: usize, built: Built) -> (String, String) {
+    let name = format!(
+        "{:04}_{}_{}{}.txt",
+        index,
+        built.ctx.slug,
+        built.quality.id(),
+        built.form.id()
+    );
+    (name, built.form.apply(built.text))
+}
+
+/// ~45 % full, ~25 % middling, ~10 % short, ~10 % slogans, ~10 % repeated paragraphs.
+fn draw_quality(rng: &mut Rng) -> Quality {
+    match rng.unit() {
         x if x < 0.45 => Quality::Full,
         x if x < 0.70 => Quality::Middling,
         x if x < 0.80 => Quality::Short,
         x if x < 0.90 => Quality::Slogans,
         _ => Quality::Repeated,
-    };
-    let form = match rng.unit() {
+    }
+}
+
+/// ~10 % old tone placement (half of them also NFD), ~3 % NFD, ~3 % no diacritics.
+fn draw_form(rng: &mut Rng) -> Form {
+    match rng.unit() {
         x if x < 0.05 => Form::OldTone,
         x if x < 0.10 => Form::OldToneNfd,
         x if x < 0.13 => Form::Nfd,
         x if x < 0.16 => Form::NoDiacritics,
         _ => Form::Plain,
-    };
+    }
+}
+
+/// An essay before its form is applied: the text in NFC with the new tone placement, and
+/// where its body (after the header and intro, before the signature) lies.
+struct Built {
+    ctx: Context,
+    quality: Quality,
+    form: Form,
+    text: String,
+    body: std::ops::Range<usize>,
+}
+
+/// Draws one essay from `rng` (the random draws, in order, are those [`generate`] has always
+/// made: its output must not change).
+fn build(rng: &mut Rng) -> Built {
+    let quality = draw_quality(rng);
+    let form = draw_form(rng);
     let ctx = Context::new(rng);
     let mut text = header(&ctx, rng);
     let header_syllables = syllables(&text);
+    let body_start = text.len();
     let target = match quality {
         Quality::Full => rng.range(1300, 2000),
         Quality::Middling => rng.range(800, 1300),
@@ -167,22 +237,15 @@ fn essay(index: usize, rng: &mut Rng) -> (String, String) {
         Quality::Slogans => slogan_body(&mut text, &ctx, rng, body),
         Quality::Repeated => repeated_body(&mut text, &ctx, rng, body),
     }
+    let body_end = text.len();
     signature(&mut text, &ctx, rng);
-    let text = match form {
-        Form::Plain => text,
-        Form::OldTone => old_tone(&text),
-        Form::OldToneNfd => old_tone(&text).nfd().collect(),
-        Form::Nfd => text.nfd().collect(),
-        Form::NoDiacritics => strip_diacritics(&text),
-    };
-    let name = format!(
-        "{:04}_{}_{}{}.txt",
-        index,
-        ctx.slug,
-        quality.id(),
-        form.id()
-    );
-    (name, text)
+    Built {
+        ctx,
+        quality,
+        form,
+        text,
+        body: body_start..body_end,
+    }
 }
 
 /// Who wrote the essay and where.
@@ -898,8 +961,727 @@ fn strip_diacritics(text: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Planted near-duplicates and copied passages: `generate_with`, `essays_with`, `plan`.
+// Used by originality.rs and grading.rs (index.rs includes this module too), hence the
+// `allow(dead_code)`s.
+
+/// The official sentences that planted essays copy or quote: the ~40 sentences of the
+/// resolution in `tests/fixtures/originality/resolution.txt` (its first line is a title).
+const RESOLUTION: &str = include_str!("../../tests/fixtures/originality/resolution.txt");
+
+fn resolution_sentences() -> Vec<&'static str> {
+    RESOLUTION
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The resolution sentences that are not the built-in rubric's *base* (the congress theme,
+/// the goals for 2025/2030/2045, the motto…: text everyone may quote, which never counts as
+/// copying): what an essay "mostly copied from the resolution" copies, so that it is copying
+/// by the engine's definition whichever sentences it drew.
+fn copyable_sentences() -> Vec<&'static str> {
+    let rubric = thuhoach::CompiledRubric::builtin().expect("the built-in rubric compiles");
+    let base = &rubric.spec.references.base;
+    resolution_sentences()
+        .into_iter()
+        .filter(|s| {
+            let s = s.trim_end_matches('.');
+            !base.iter().any(|b| s.contains(b.as_str()) || b.contains(s))
+        })
+        .collect()
+}
+
+/// What [`generate_with`] plants among the essays of [`generate`]. Shares are of all essays;
+/// each essay is drawn on its own, so the counts vary a little around the shares.
+#[allow(dead_code)]
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mix {
+    /// Near-duplicate copies of an earlier essay of the batch (default 0.05). A copy has a new
+    /// header (name, position, unit, date, intro), the source's unit name replaced by its own
+    /// in the body, two body paragraphs swapped, `edited` per cent of its body sentences edited,
+    /// and a signature with the new name. Sources are original essays, each copied once, or
+    /// twice (see `second_copies`), and never a slogan list: every line of one is common text
+    /// (see `own_words`), so a copy of it is no near-duplicate a detector could see.
+    pub copies: f64,
+    /// Share of the copies that copy the previous copy's source again, making a group of three
+    /// (default 0.2, "one copy in five", as in the original near-duplicate bench).
+    pub second_copies: f64,
+    /// Lowest and highest per cent of a copy's body sentences that are edited (default 10–20):
+    /// each edited sentence is replaced by a sentence of the copier's own (see `own_words`),
+    /// cut in half, or has every third word replaced by "thật sự".
+    pub edited: (u64, u64),
+    /// Share of the copies typed without diacritics (default 0.25).
+    pub copies_without_diacritics: f64,
+    /// Essays mostly copied from the resolution (default 0.02): a header and intro of their
+    /// own, then 300–450 syllables of which 80–90 % are resolution sentences verbatim (parts I
+    /// and III; not those of the built-in rubric's base, which anyone may quote) and the rest
+    /// sentences of their own (part II). With the resolution given as a reference they should
+    /// be flagged `copied_reference`.
+    pub resolution_copies: f64,
+    /// Original essays that quote one or two resolution sentences in a paragraph of part I
+    /// (default 0.05): a few per cent of the essay, which must not be flagged.
+    pub resolution_quotes: f64,
+    /// Sentences of the writer's own (default 1.5): in every essay but the slogan lists, each
+    /// sentence of part I is followed by this many sentences on average (the whole part, and
+    /// one more with the probability of the fraction), each assembled from phrase lists
+    /// (subject, verb, object, modifier, a number, a place: they rarely repeat by chance).
+    /// Without them every sentence of an essay is one of [`generate`]'s template sentences,
+    /// each found in far more than 5 % of a batch, which near-duplicate detection treats as
+    /// common text, like the resolution sentences everybody quotes: a copy could then only be
+    /// told from its source by its numbers (recall 0.02 at 2,000 essays). Part I only, so that
+    /// the grades stay nearly as they were (994 of the first 1,000 essays of the grading seed
+    /// keep their grade; 6 go up one level). 0 keeps every original essay byte for byte as
+    /// [`generate`] makes it.
+    pub own_words: f64,
+}
+
+impl Default for Mix {
+    fn default() -> Self {
+        Mix {
+            copies: 0.05,
+            second_copies: 0.2,
+            edited: (10, 20),
+            copies_without_diacritics: 0.25,
+            resolution_copies: 0.02,
+            resolution_quotes: 0.05,
+            own_words: 1.5,
+        }
+    }
+}
+
+#[allow(dead_code)]
+impl Mix {
+    /// Nothing planted: [`generate_with`] gives exactly [`generate`].
+    pub fn none() -> Self {
+        Mix {
+            copies: 0.0,
+            resolution_copies: 0.0,
+            resolution_quotes: 0.0,
+            own_words: 0.0,
+            ..Mix::default()
+        }
+    }
+}
+
+/// What an essay of [`generate_with`] is: the ground truth for recall, also readable from the
+/// file name (see [`Planted::from_name`]).
+#[allow(dead_code)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Planted {
+    /// The essay [`generate`] makes at this position with the writer's own sentences added
+    /// (see [`Mix::own_words`]; without them, byte for byte). It may be the source of copies.
+    /// Named as in [`generate`], e.g. `0123_thon_day-du.txt`.
+    Original,
+    /// A near-duplicate copy of essay `of` (`of` < this essay's index). Named
+    /// `{index}_{unit}_{source's kind}{-khong-dau}_chep-{of:04}.txt`, e.g.
+    /// `0456_cong-ty_day-du_chep-0123.txt`.
+    Copy { of: usize },
+    /// Mostly copied from the resolution; named `{index}_{unit}_chep-nghi-quyet{form}.txt`.
+    ResolutionCopy,
+    /// The original essay with one or two resolution sentences quoted; named as the
+    /// original with `_trich-nghi-quyet` before `.txt`.
+    ResolutionQuote,
+}
+
+#[allow(dead_code)]
+impl Planted {
+    /// What the file name of an essay of [`generate_with`] says it is (any folder and any
+    /// extension, so also for the .docx of [`dump`]).
+    pub fn from_name(name: &str) -> Planted {
+        let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        if file.contains("_chep-nghi-quyet") {
+            return Planted::ResolutionCopy;
+        }
+        if file.contains("_trich-nghi-quyet") {
+            return Planted::ResolutionQuote;
+        }
+        if let Some((_, tail)) = file.rsplit_once("_chep-") {
+            let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(of) = digits.parse() {
+                return Planted::Copy { of };
+            }
+        }
+        Planted::Original
+    }
+}
+
+/// One planted decision: what the essay is and the seed of its own generator.
+struct Slot {
+    kind: Planted,
+    seed: u64,
+}
+
+/// Salt of the generator that decides what to plant, so that it is independent of the
+/// essays' own generators.
+const PLAN_SALT: u64 = 0x706c_616e_7465_6421;
+/// Salt of an essay's generator for the writer's own sentences.
+const OWN_SALT: u64 = 0x6f77_6e5f_776f_7264;
+
+/// The seed [`generate`] gives essay `i`: the `i`-th output of `Rng::new(seed)`, computed
+/// directly (SplitMix64's state after `i` steps is `seed + i·γ`), so that the source of a copy
+/// can be made again without keeping it.
+fn essay_seed(seed: u64, i: usize) -> u64 {
+    Rng::new(seed.wrapping_add((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))).next_u64()
+}
+
+/// The planting decisions for essays `0..n`. Each depends only on the earlier ones, so the
+/// first `m` of `slots(n, …)` are `slots(m, …)`.
+fn slots(n: usize, seed: u64, mix: &Mix) -> Vec<Slot> {
+    let mut rng = Rng::new(seed ^ PLAN_SALT);
+    let mut out: Vec<Slot> = Vec::with_capacity(n);
+    // Times each essay has been copied (at most twice).
+    let mut copied = vec![0u8; n];
+    let mut last_source: Option<usize> = None;
+    for i in 0..n {
+        let u = rng.unit();
+        let slot_seed = rng.next_u64();
+        let kind = if u < mix.copies {
+            let again = rng.chance(mix.second_copies);
+            let source = match last_source {
+                Some(j) if again && copied[j] < 2 => Some(j),
+                _ => (0..32).find_map(|_| {
+                    // A fresh source: an original essay before this one, not copied yet and
+                    // not a slogan list (see `Mix::copies`).
+                    let j = (rng.next_u64() % i.max(1) as u64) as usize;
+                    (j < i
+                        && out[j].kind == Planted::Original
+                        && copied[j] == 0
+                        && draw_quality(&mut Rng::new(essay_seed(seed, j))) != Quality::Slogans)
+                        .then_some(j)
+                }),
+            };
+            match source {
+                Some(j) => {
+                    copied[j] += 1;
+                    last_source = Some(j);
+                    Planted::Copy { of: j }
+                }
+                None => Planted::Original,
+            }
+        } else if u < mix.copies + mix.resolution_copies {
+            Planted::ResolutionCopy
+        } else if u < mix.copies + mix.resolution_copies + mix.resolution_quotes {
+            Planted::ResolutionQuote
+        } else {
+            Planted::Original
+        };
+        out.push(Slot {
+            kind,
+            seed: slot_seed,
+        });
+    }
+    out
+}
+
+/// What each of the `n` essays of `generate_with(n, seed, mix)` is, without generating them.
+#[allow(dead_code)]
+pub fn plan(n: usize, seed: u64, mix: &Mix) -> Vec<Planted> {
+    slots(n, seed, mix).into_iter().map(|s| s.kind).collect()
+}
+
+/// The planted groups of copies: for a source and each of its copies, the source's index;
+/// `None` for every other essay. Two essays are a planted pair when both are `Some` of the
+/// same index.
+#[allow(dead_code)]
+pub fn copy_groups(plan: &[Planted]) -> Vec<Option<usize>> {
+    let mut groups = vec![None; plan.len()];
+    for (i, p) in plan.iter().enumerate() {
+        if let Planted::Copy { of } = *p {
+            groups[i] = Some(of);
+            if of < groups.len() {
+                groups[of] = Some(of);
+            }
+        }
+    }
+    groups
+}
+
+/// The number of planted pairs in `groups` (a source with two copies counts three pairs).
+#[allow(dead_code)]
+pub fn planted_pairs(groups: &[Option<usize>]) -> usize {
+    let mut size: std::collections::HashMap<usize, usize> = Default::default();
+    for g in groups.iter().flatten() {
+        *size.entry(*g).or_default() += 1;
+    }
+    size.values().map(|&s| s * (s - 1) / 2).sum()
+}
+
+/// `n` essays of [`generate`] with the writer's own sentences added and near-duplicates and
+/// resolution copies planted, by `mix`: essay `i` is either `generate(n, seed)[i]` with own
+/// sentences (an [`Planted::Original`]) or planted in its place. Deterministic by
+/// `(n, seed, mix)`; see [`plan`] for which is which. `generate_with(n, seed, &Mix::none())`
+/// is `generate(n, seed)`.
+#[allow(dead_code)]
+pub fn generate_with(n: usize, seed: u64, mix: &Mix) -> Vec<(String, String)> {
+    essays_with(n, seed, mix).collect()
+}
+
+/// [`generate_with`], one essay at a time (the planting plan, a few bytes an essay, is made
+/// first; a copy's source is generated again rather than kept).
+#[allow(dead_code)]
+pub fn essays_with(n: usize, seed: u64, mix: &Mix) -> impl Iterator<Item = (String, String)> {
+    let slots = slots(n, seed, mix);
+    let sentences = resolution_sentences();
+    let copyable = copyable_sentences();
+    let edited = mix.edited;
+    let no_diacritics = mix.copies_without_diacritics;
+    let own = mix.own_words;
+    // Essay `i` of `generate`, with the writer's own sentences.
+    let original = move |i: usize| {
+        let essay_seed = essay_seed(seed, i);
+        let mut built = build(&mut Rng::new(essay_seed));
+        add_own_words(&mut built, &mut Rng::new(essay_seed ^ OWN_SALT), own);
+        built
+    };
+    (0..n).map(move |i| {
+        let slot = &slots[i];
+        match slot.kind {
+            Planted::Original => finish(i, original(i)),
+            Planted::Copy { of } => {
+                copy_essay(i, of, &original(of), slot.seed, edited, no_diacritics)
+            }
+            Planted::ResolutionCopy => resolution_copy(i, slot.seed, &copyable),
+            Planted::ResolutionQuote => resolution_quote(i, original(i), slot.seed, &sentences),
+        }
+    })
+}
+
+/// A near-duplicate copy of `source`, essay `of`, as essay `index`.
+fn copy_essay(
+    index: usize,
+    of: usize,
+    source: &Built,
+    seed: u64,
+    edited: (u64, u64),
+    no_diacritics: f64,
+) -> (String, String) {
+    let mut rng = Rng::new(seed);
+    let ctx = Context::new(&mut rng);
+    let mut text = header(&ctx, &mut rng);
+    let body = source.text[source.body.clone()].replace(&source.ctx.unit, &ctx.unit);
+    text.push_str(&mutate(&body, &mut rng, edited));
+    signature(&mut text, &ctx, &mut rng);
+    let form = if rng.chance(no_diacritics) {
+        Form::NoDiacritics
+    } else {
+        Form::Plain
+    };
+    let name = format!(
+        "{:04}_{}_{}{}_chep-{:04}.txt",
+        index,
+        ctx.slug,
+        source.quality.id(),
+        form.id(),
+        of
+    );
+    (name, form.apply(text))
+}
+
+/// A copy's body, ported from the near-duplicate bench's `mutate`: two body paragraphs (not
+/// headings, not the first or last) swapped, and `edited` (lo..=hi) per cent of the sentences
+/// of the body paragraphs edited: replaced by a sentence of the copier's own, cut in half, or
+/// every third word replaced by "thật sự".
+fn mutate(body: &str, rng: &mut Rng, edited: (u64, u64)) -> String {
+    let mut paras: Vec<String> = body
+        .split("\n\n")
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    let bodies: Vec<usize> = (0..paras.len())
+        .filter(|&i| !(paras[i].lines().count() == 1 && is_heading(&paras[i])))
+        .collect();
+    if bodies.len() >= 4 {
+        let x = bodies[1 + (rng.next_u64() % (bodies.len() - 2) as u64) as usize];
+        let y = bodies[1 + (rng.next_u64() % (bodies.len() - 2) as u64) as usize];
+        paras.swap(x, y);
+    }
+    let rate = rng.range(edited.0, edited.1.max(edited.0)) as f64 / 100.0;
+    for &p in &bodies {
+        let mut out = String::with_capacity(paras[p].len() + 64);
+        for line in paras[p].split_inclusive('\n') {
+            for piece in line.split_inclusive(". ") {
+                let sentence = piece.trim_end();
+                let tail = &piece[sentence.len()..];
+                // "1." of a numbered paragraph and the like are not sentences.
+                if sentence.split_whitespace().nth(3).is_none() || !rng.chance(rate) {
+                    out.push_str(piece);
+                    continue;
+                }
+                let edit = match rng.next_u64() % 3 {
+                    0 => own_sentence(rng),
+                    1 => {
+                        let words: Vec<&str> = sentence.split_whitespace().collect();
+                        let half = words.len().div_ceil(2);
+                        format!(
+                            "{}.",
+                            words[..half]
+                                .join(" ")
+                                .trim_end_matches([',', '.', ';', ':', '!'])
+                        )
+                    }
+                    _ => sentence
+                        .split_whitespace()
+                        .enumerate()
+                        .map(|(i, w)| if i % 3 == 2 { "thật sự" } else { w })
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                };
+                out.push_str(&edit);
+                out.push_str(tail);
+            }
+        }
+        paras[p] = out;
+    }
+    let mut out = paras.join("\n\n");
+    out.push_str("\n\n");
+    out
+}
+
+/// Adds sentences of the writer's own to `built` (an essay of [`build`]), see
+/// [`Mix::own_words`]: after each sentence of part I, with probability `share`, a sentence
+/// assembled from phrase lists ([`own_sentence`]). Only part I, so that the relation and
+/// proposal parts, which the grade is most sensitive to, stay as they were; a paragraph that
+/// comes back (the "lap-lai" essays) comes back with the same sentences, so it is still a
+/// repetition. Slogan essays get none: any sentence of one's own in a slogan list lifts its
+/// grade (it dilutes the repeated slogans under the `repeated_text` share, or counts as
+/// relation).
+fn add_own_words(built: &mut Built, rng: &mut Rng, share: f64) {
+    if share <= 0.0 || built.quality == Quality::Slogans {
+        return;
+    }
+    let body = &built.text[built.body.clone()];
+    let mut out = String::with_capacity(body.len() + body.len() / 2);
+    let mut done: std::collections::HashMap<&str, String> = Default::default();
+    let mut part_one = false;
+    for para in body.split("\n\n").filter(|p| !p.is_empty()) {
+        if para.lines().count() == 1 && is_heading(para) {
+            part_one = SECTION_I.contains(&para);
+        } else if part_one && !done.contains_key(para) {
+            let mut own = String::with_capacity(para.len() * 2);
+            for piece in para.split_inclusive(". ") {
+                let sentence = piece.trim_end();
+                own.push_str(sentence);
+                if sentence.split_whitespace().nth(3).is_some() {
+                    // `share` sentences on average: its whole part, and one more with the
+                    // probability of its fraction.
+                    let extra = usize::from(rng.chance(share.fract()));
+                    for _ in 0..share as usize + extra {
+                        own.push(' ');
+                        own.push_str(&own_sentence(rng));
+                    }
+                }
+                own.push_str(&piece[sentence.len()..]);
+            }
+            done.insert(para, own);
+        }
+        out.push_str(done.get(para).map_or(para, String::as_str));
+        out.push_str("\n\n");
+    }
+    let end = built.body.start + out.len();
+    built.text.replace_range(built.body.clone(), &out);
+    built.body = built.body.start..end;
+}
+
+// Phrase lists for the writer's own sentences (from the original near-duplicate bench):
+// about 18 × 30 × 30 × 60 × 26 combinations and numbers, so that two writers rarely share a
+// sentence by chance.
+const CONNECTORS: &[&str] = &[
+    "",
+    "",
+    "",
+    "Bên cạnh đó,",
+    "Tuy nhiên,",
+    "Thực tế cho thấy",
+    "Vì vậy,",
+    "Năm qua,",
+    "Qua học tập,",
+    "Theo tôi,",
+    "Đáng chú ý là",
+    "Mặt khác,",
+    "Trước hết,",
+    "Từ đó,",
+    "Ở đơn vị tôi,",
+    "Nhìn lại,",
+    "Cụ thể,",
+    "Trong thời gian tới,",
+];
+const SUBJECTS: &[&str] = &[
+    "bản thân tôi",
+    "chi bộ chúng tôi",
+    "đảng viên trong chi bộ",
+    "cán bộ, công chức xã",
+    "ban chi ủy",
+    "tập thể lãnh đạo cơ quan",
+    "người đứng đầu đơn vị",
+    "các đoàn thể",
+    "nhân dân trong thôn",
+    "đội ngũ giáo viên",
+    "lực lượng công an xã",
+    "hợp tác xã",
+    "tổ dân phố",
+    "anh chị em công nhân",
+    "cấp ủy cơ sở",
+    "Ủy ban nhân dân xã",
+    "Mặt trận Tổ quốc xã",
+    "Đoàn thanh niên",
+    "Hội Phụ nữ",
+    "Hội Cựu chiến binh",
+    "Hội Nông dân",
+    "trạm y tế",
+    "nhà trường",
+    "phòng chuyên môn",
+    "tổ sản xuất",
+    "các hộ gia đình",
+    "ban công tác mặt trận",
+    "chúng tôi",
+    "đơn vị tôi",
+    "tôi",
+];
+const VERBS: &[&str] = &[
+    "đã triển khai",
+    "cần đẩy mạnh",
+    "phải tăng cường",
+    "tiếp tục thực hiện",
+    "chú trọng",
+    "quan tâm hơn đến",
+    "tập trung chỉ đạo",
+    "chủ động rà soát",
+    "kịp thời khắc phục",
+    "nghiêm túc kiểm điểm",
+    "thường xuyên theo dõi",
+    "đã hoàn thành",
+    "đề nghị bổ sung",
+    "phối hợp tổ chức",
+    "tuyên truyền về",
+    "vận động thực hiện",
+    "cam kết làm tốt",
+    "nâng cao",
+    "đổi mới",
+    "cải tiến",
+    "rút kinh nghiệm về",
+    "xây dựng kế hoạch cho",
+    "dành nhiều thời gian cho",
+    "đặt mục tiêu cho",
+    "lấy ý kiến về",
+    "công khai",
+    "giám sát chặt chẽ",
+    "hướng dẫn",
+    "hỗ trợ",
+    "kiến nghị cấp trên về",
+];
+const OBJECTS: &[&str] = &[
+    "công tác cải cách hành chính",
+    "việc chuyển đổi số trong quản lý",
+    "phong trào xây dựng nông thôn mới",
+    "chất lượng sinh hoạt chi bộ",
+    "công tác phát triển đảng viên",
+    "việc giữ gìn an ninh trật tự",
+    "mô hình sản xuất theo chuỗi giá trị",
+    "hồ sơ thủ tục đất đai",
+    "kế hoạch tiêm chủng",
+    "chương trình giảm nghèo bền vững",
+    "việc thu gom rác thải",
+    "nề nếp kỷ cương hành chính",
+    "dịch vụ công trực tuyến",
+    "công tác dân vận",
+    "việc bồi dưỡng học sinh yếu",
+    "kỹ năng số cho người dân",
+    "quỹ khuyến học",
+    "đường giao thông nông thôn",
+    "tiêu chí môi trường",
+    "việc cấp căn cước công dân",
+    "sổ sách kế toán",
+    "bếp ăn bán trú",
+    "công tác phòng chống dịch",
+    "kênh mương nội đồng",
+    "vùng trồng có mã số",
+    "việc bán hàng qua mạng",
+    "nhà văn hóa thôn",
+    "tủ sách pháp luật",
+    "đội văn nghệ",
+    "công tác hòa giải ở cơ sở",
+    "phong trào toàn dân bảo vệ an ninh Tổ quốc",
+    "việc đóng bảo hiểm y tế",
+    "an toàn vệ sinh thực phẩm",
+    "lớp học xóa mù chữ",
+    "hoạt động ngoại khóa",
+    "quy trình tiếp công dân",
+    "dây chuyền đóng gói",
+    "tỷ lệ hàng hỏng",
+    "ca làm việc đêm",
+    "hệ thống điện chiếu sáng",
+    "chợ phiên cuối tuần",
+    "đàn bò sinh sản",
+    "ao nuôi tôm",
+    "diện tích lúa chất lượng cao",
+    "nước sạch cho vùng cao",
+    "phần mềm quản lý hồ sơ",
+    "hội thi giáo viên dạy giỏi",
+    "phòng khám ban đầu",
+    "sổ theo dõi đảng viên",
+    "buổi sinh hoạt chuyên đề",
+    "việc học tập nghị quyết",
+    "tinh thần tự phê bình",
+    "ý thức chấp hành kỷ luật",
+    "mối quan hệ với nhân dân",
+    "việc chăm sóc người có công",
+    "quỹ vì người nghèo",
+    "công tác phòng cháy chữa cháy",
+    "tình hình trật tự giao thông",
+    "việc giải quyết đơn thư",
+    "kế hoạch sản xuất vụ đông",
+];
+const MODIFIERS: &[&str] = &[
+    "một cách thực chất",
+    "theo đúng quy định",
+    "ngay từ đầu năm",
+    "trong năm vừa qua",
+    "ở từng thôn, xóm",
+    "gắn với nhiệm vụ chính trị của đơn vị",
+    "để người dân được thụ hưởng",
+    "không chạy theo thành tích",
+    "với kết quả cụ thể",
+    "có phân công rõ người, rõ việc",
+    "trong điều kiện còn nhiều khó khăn",
+    "bằng những việc làm cụ thể",
+    "dù kinh phí còn hạn hẹp",
+    "sát với thực tế địa phương",
+    "theo hướng công khai, minh bạch",
+    "kể cả ngày nghỉ",
+    "trước mùa mưa bão",
+    "sau mỗi đợt kiểm tra",
+    "từ cơ sở",
+    "đến từng hộ gia đình",
+    "cho đến cuối nhiệm kỳ",
+    "trong từng buổi sinh hoạt",
+    "một cách thường xuyên",
+    "mà chưa thật sự hiệu quả",
+    "còn nhiều lúng túng",
+    "với sự đồng thuận cao",
+];
+const NUMBERS: &[&str] = &[
+    "đạt {} phần trăm",
+    "với {} hộ tham gia",
+    "trong {} tháng",
+    "tăng {} phần trăm so với năm trước",
+    "cho {} lượt người",
+    "tại {} điểm",
+    "với kinh phí {} triệu đồng",
+    "gồm {} đảng viên",
+];
+
+/// A sentence of the writer's own (ported from the original near-duplicate bench):
+/// connector, subject, verb, object, then maybe a modifier, a number, a place and another
+/// modifier.
+fn own_sentence(rng: &mut Rng) -> String {
+    let mut s = String::new();
+    let conn = rng.pick(CONNECTORS);
+    if !conn.is_empty() {
+        s.push_str(conn);
+        s.push(' ');
+    }
+    s.push_str(rng.pick(SUBJECTS));
+    s.push(' ');
+    s.push_str(rng.pick(VERBS));
+    s.push(' ');
+    s.push_str(rng.pick(OBJECTS));
+    if rng.chance(0.7) {
+        s.push(' ');
+        s.push_str(rng.pick(MODIFIERS));
+    }
+    if rng.chance(0.5) {
+        s.push_str(", ");
+        s.push_str(
+            &rng.pick(NUMBERS)
+                .replace("{}", &rng.range(2, 999).to_string()),
+        );
+    }
+    if rng.chance(0.25) {
+        s.push_str(" ở thôn ");
+        s.push_str(&place_name(rng));
+    }
+    if rng.chance(0.4) {
+        s.push_str(", ");
+        s.push_str(rng.pick(MODIFIERS));
+    }
+    s.push('.');
+    upper_first(&s)
+}
+
+/// An essay mostly copied from the resolution, as essay `index`.
+fn resolution_copy(index: usize, seed: u64, sentences: &[&str]) -> (String, String) {
+    let mut rng = Rng::new(seed);
+    let ctx = Context::new(&mut rng);
+    let mut text = header(&ctx, &mut rng);
+    let budget = rng.range(300, 450) as usize;
+    let own = budget * rng.range(10, 20) as usize / 100;
+    let copied = budget - own;
+    let mut quotes = Deck::new(sentences, &mut rng);
+    heading(&mut text, SECTION_I, &ctx, &mut rng);
+    paragraphs(&mut text, &mut rng, copied * 2 / 3, false, |r| {
+        quotes.draw(r).to_string()
+    });
+    heading(&mut text, SECTION_II, &ctx, &mut rng);
+    paragraphs(&mut text, &mut rng, own, false, own_sentence);
+    heading(&mut text, SECTION_III, &ctx, &mut rng);
+    paragraphs(&mut text, &mut rng, copied - copied * 2 / 3, false, |r| {
+        quotes.draw(r).to_string()
+    });
+    signature(&mut text, &ctx, &mut rng);
+    let form = draw_form(&mut rng);
+    let name = format!("{:04}_{}_chep-nghi-quyet{}.txt", index, ctx.slug, form.id());
+    (name, form.apply(text))
+}
+
+/// `original` (essay `index`) with one or two resolution sentences quoted in a paragraph of
+/// their own after the first paragraph of part I.
+fn resolution_quote(
+    index: usize,
+    original: Built,
+    seed: u64,
+    sentences: &[&str],
+) -> (String, String) {
+    let mut rng = Rng::new(seed);
+    let mut quotes = Deck::new(sentences, &mut rng);
+    let quoted: Vec<&str> = (0..rng.range(1, 2))
+        .map(|_| quotes.draw(&mut rng))
+        .collect();
+    let lead = rng.pick(&[
+        "Nghị quyết nêu rõ: ",
+        "Văn kiện Đại hội khẳng định: ",
+        "Tôi tâm đắc với nội dung: ",
+        "",
+    ]);
+    let Built {
+        ctx,
+        quality,
+        form,
+        mut text,
+        body,
+    } = original;
+    // After the first heading's paragraph and the paragraph that follows it.
+    let at = text[body.clone()]
+        .match_indices("\n\n")
+        .nth(1)
+        .map_or(body.end, |(k, _)| body.start + k + 2);
+    text.insert_str(at, &format!("{lead}{}\n\n", quoted.join(" ")));
+    let name = format!(
+        "{:04}_{}_{}{}_trich-nghi-quyet.txt",
+        index,
+        ctx.slug,
+        quality.id(),
+        form.id()
+    );
+    (name, form.apply(text))
+}
+
+// ---------------------------------------------------------------------------------------------
 // Files: the essays as .docx, and a dump of N essays into a folder.
-// Used by grading.rs only (index.rs includes this module too), hence the `allow(dead_code)`s.
+// Used by grading.rs only (index.rs and originality.rs include this module too), hence the
+// `allow(dead_code)`s.
 
 /// Times New Roman, as in administrative documents.
 const DOCX_FONT: &str = "Times New Roman";
@@ -1030,21 +1812,23 @@ pub struct Dumped {
     pub docx_bytes: u64,
 }
 
-/// Writes the first `n` essays of `(n, seed)` into `dir` (created if needed), streaming: at most
-/// 1,024 essays are in memory at a time. A .docx has the name of the .txt with `.docx` instead.
-/// The .docx files are built on the current rayon pool.
+/// Writes the `n` essays of `essays_with(n, seed, mix)` into `dir` (created if needed),
+/// streaming: at most 1,024 essays are in memory at a time. With [`Mix::none`] they are the
+/// essays of `generate(n, seed)`. A .docx has the name of the .txt with `.docx` instead. The
+/// .docx files are built on the current rayon pool.
 #[allow(dead_code)]
 pub fn dump(
     dir: &std::path::Path,
     n: usize,
     seed: u64,
     format: DumpFormat,
+    mix: &Mix,
 ) -> std::io::Result<Dumped> {
     use rayon::prelude::*;
 
     std::fs::create_dir_all(dir)?;
     let mut stats = Dumped::default();
-    let mut all = essays(n, seed);
+    let mut all = essays_with(n, seed, mix);
     loop {
         let chunk: Vec<(String, String)> = all.by_ref().take(1024).collect();
         if chunk.is_empty() {
