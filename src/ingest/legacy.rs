@@ -748,25 +748,25 @@ fn in_windows_1252_view(c: char) -> bool {
 /// their vowel: "Nghiò quyêìt") or ù Ù (VNI's acute: "vôùi"); "giò" and "quì" excepted. Without one there is no mojibake to
 /// repair. NBSP and the symbols real text uses (° ± ² ³ « » · § © ® ½) do not count.
 fn may_hold_mojibake(text: &str) -> bool {
-    let is_vowel = |c: char| {
-        matches!(
-            c.to_ascii_lowercase(),
-            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'ă' | 'ơ' | 'ư' | 'Ă' | 'Ơ' | 'Ư'
-        ) || is_vietnamese_latin1(c)
-    };
-    let (mut before, mut prev) = (' ', ' ');
-    for c in text.chars() {
-        if c.is_ascii() {
-            (before, prev) = (prev, c);
+    // On the UTF-8 bytes: every sign is a 2-byte character led by C2, C3, C5, C6 or CB.
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if !matches!(b, 0xC2 | 0xC3 | 0xC5 | 0xC6 | 0xCB) {
             continue;
         }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            continue;
+        };
         let sign = match c {
             '°' | '±' | '²' | '³' | '«' | '»' | '·' | '§' | '©' | '®' | '¼' | '½' | '¾' => {
                 false
             }
             '\u{80}'..='\u{9F}' | '\u{A1}'..='\u{BF}' => true,
             'ì' | 'ò' | 'ù' | 'Ì' | 'Ò' | 'Ù' => {
-                is_vowel(prev)
+                let mut back = text[..i].chars().rev();
+                let prev = back.next().unwrap_or(' ');
+                let before = back.next().unwrap_or(' ');
+                is_vowel_letter(prev)
                     && !(matches!(prev, 'i' | 'I') && matches!(before, 'g' | 'G'))
                     && !(matches!(prev, 'u' | 'U') && matches!(before, 'q' | 'Q'))
             }
@@ -777,9 +777,16 @@ fn may_hold_mojibake(text: &str) -> bool {
         if sign {
             return true;
         }
-        (before, prev) = (prev, c);
     }
     false
+}
+
+/// A vowel letter without a tone, or one of the Latin-1 Vietnamese letters.
+fn is_vowel_letter(c: char) -> bool {
+    matches!(
+        c.to_ascii_lowercase(),
+        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'ă' | 'ơ' | 'ư' | 'Ă' | 'Ơ' | 'Ư'
+    ) || is_vietnamese_latin1(c)
 }
 
 /// The Latin-1 letters Vietnamese uses.
@@ -1174,6 +1181,56 @@ mod tests {
             }
         }
         assert!(essays >= 20);
+    }
+
+    /// The pre-check as first written, one character at a time.
+    fn may_hold_mojibake_by_chars(text: &str) -> bool {
+        let is_vowel = |c: char| {
+            matches!(
+                c.to_ascii_lowercase(),
+                'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'ă' | 'ơ' | 'ư' | 'Ă' | 'Ơ' | 'Ư'
+            ) || is_vietnamese_latin1(c)
+        };
+        let (mut before, mut prev) = (' ', ' ');
+        for c in text.chars() {
+            if c.is_ascii() {
+                (before, prev) = (prev, c);
+                continue;
+            }
+            let sign = match c {
+                '°' | '±' | '²' | '³' | '«' | '»' | '·' | '§' | '©' | '®' | '¼' | '½' | '¾' => {
+                    false
+                }
+                '\u{80}'..='\u{9F}' | '\u{A1}'..='\u{BF}' => true,
+                'ì' | 'ò' | 'ù' | 'Ì' | 'Ò' | 'Ù' => {
+                    is_vowel(prev)
+                        && !(matches!(prev, 'i' | 'I') && matches!(before, 'g' | 'G'))
+                        && !(matches!(prev, 'u' | 'U') && matches!(before, 'q' | 'Q'))
+                }
+                '\u{C0}'..='\u{FF}' => !is_vietnamese_latin1(c),
+                'Œ' | 'œ' | 'Š' | 'š' | 'Ÿ' | 'Ž' | 'ž' | 'ƒ' | 'ˆ' => true,
+                _ => false,
+            };
+            if sign {
+                return true;
+            }
+            (before, prev) = (prev, c);
+        }
+        false
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn pre_check_by_bytes_agrees_with_chars(
+            picks in proptest::collection::vec(0usize..24, 0..30),
+        ) {
+            const PARTS: [&str; 24] = [
+                " ", "a", "e", "gi", "qu", "ì", "ò", "ù", "Ò", "Ì", "Ù", "ê", "ô", "¸", "°", "\u{A0}",
+                "ñ", "Þ", "œ", "ˆ", "ơ", "ạ", "Ð", "\u{85}",
+            ];
+            let text: String = picks.iter().map(|&i| PARTS[i]).collect();
+            proptest::prop_assert_eq!(may_hold_mojibake(&text), may_hold_mojibake_by_chars(&text));
+        }
     }
 
     /// A long genuine Unicode text reads as Vietnamese and is left alone.
