@@ -21,6 +21,11 @@ fn corpus() -> tempfile::TempDir {
         ("x_dang_only.txt", "Chi bộ: Thử nghiệm\n\nTôi đang học tập và đang làm việc tại xã, đang cố gắng hoàn thành nhiệm vụ được giao."),
         ("x_dang_upper.txt", "Chi bộ: Thử nghiệm\n\nTôi luôn tin tưởng vào sự lãnh đạo của Đảng trong công cuộc đổi mới đất nước."),
         ("x_plain.txt", "Chi bộ: Thử nghiệm\n\nBài viết này nói về mùa màng và thời tiết của quê hương trong năm vừa qua."),
+        // Both pairs of "chuyển đổi số" ("chuyển đổi", "đổi số"), never side by side.
+        ("x_two_pairs.txt", "Chi bộ: Kiểm tra\n\nĐơn vị đẩy mạnh chuyển đổi xanh và thay đổi số liệu báo cáo hằng tháng."),
+        ("x_long.txt", "Chi bộ: Kiểm tra\n\nPhát triển nguồn nhân lực chất lượng cao là ưu tiên. Nguồn nhân lực chất lượng thấp phải đào tạo lại."),
+        // Every syllable of "nguồn nhân lực chất lượng cao" in order, across a sentence end.
+        ("x_long_split.txt", "Chi bộ: Kiểm tra\n\nChúng tôi thiếu nguồn nhân lực. Chất lượng cao của sản phẩm còn là mục tiêu xa."),
     ];
     for (name, text) in extra {
         std::fs::write(dir.path().join(name), text).expect("write");
@@ -101,6 +106,41 @@ fn a_phrase_needs_its_syllables_side_by_side() {
     assert_eq!(hits, containing(dir.path(), "chuyển đổi số"));
     // As separate words, the scattered essay does match.
     assert!(files(&index, "chuyển đổi số", &opts).contains("x_scattered.txt"));
+}
+
+#[test]
+fn long_phrases_match_exactly_where_their_syllables_stand_together() {
+    let dir = corpus();
+    let idx = tempfile::tempdir().expect("tempdir");
+    let index = build(dir.path(), idx.path());
+    let opts = SearchOptions::default();
+    for phrase in [
+        "chuyển đổi số",
+        "chuyen doi so",
+        "thay đổi số liệu",
+        "chuyển đổi xanh",
+        "nhân lực chất lượng cao",
+        "nguồn nhân lực chất lượng cao",
+        "nguon nhan luc chat luong thap",
+        "chất lượng cao",
+        "kinh tế thị trường định hướng xã hội chủ nghĩa",
+        "xây dựng, chỉnh đốn Đảng",
+        "phòng, chống tham nhũng",
+    ] {
+        let expected = containing(dir.path(), phrase);
+        let hits = files(&index, &format!("\"{phrase}\""), &opts);
+        assert_eq!(hits, expected, "phrase {phrase}");
+    }
+    let hits = |q: &str| files(&index, q, &opts);
+    // Both pairs are there, never side by side.
+    assert!(!hits("\"chuyển đổi số\"").contains("x_two_pairs.txt"));
+    assert!(hits("\"chuyển đổi\" \"đổi số\"").contains("x_two_pairs.txt"));
+    assert!(hits("\"chuyển đổi xanh\"").contains("x_two_pairs.txt"));
+    // A sentence end stops a phrase, also a long one.
+    assert!(hits("\"nguồn nhân lực chất lượng cao\"").contains("x_long.txt"));
+    assert!(!hits("\"nguồn nhân lực chất lượng cao\"").contains("x_long_split.txt"));
+    assert!(!hits("\"lực chất\"").contains("x_long_split.txt"));
+    assert!(hits("\"chất lượng cao của\"").contains("x_long_split.txt"));
 }
 
 #[test]

@@ -1,9 +1,24 @@
 //! Reviewer search: a tantivy index of graded essays that understands Vietnamese.
 //!
-//! Text is indexed twice through the grading analyzer: exact keys (`body`) and folded keys
-//! (`body_fold`). A query matches on the folded field, so "nghi quyet", "NGHỊ QUYẾT" and NFD
-//! input all find "nghị quyết"; when the user typed diacritics, hits that match them exactly
-//! rank first ("Đảng" before "đang"). Grades come from the rubric at index time.
+//! Each essay is analyzed once at index time by the grading analyzer ([`crate::text::analyze`])
+//! into two key streams, exact keys and folded keys ([`KeyStreams`]), indexed as:
+//!
+//! | field | terms | postings | answers |
+//! |---|---|---|---|
+//! | `body_fold` | folded syllable keys ("nghi") | frequencies | words |
+//! | `body_fold_pairs` | folded pairs of neighbouring syllables of one sentence ("nghi quyet") | positions | phrases |
+//! | `body` | exact syllable keys ("nghị") | positions | the user's diacritics |
+//! | `text` | – (the original text, stored for snippets) | – | – |
+//!
+//! A query matches on the folded fields, so "nghi quyet", "NGHỊ QUYẾT" and NFD input all find
+//! "nghị quyết". A word is one term of `body_fold`, a 2-syllable phrase one term of
+//! `body_fold_pairs`, and a longer phrase a phrase query over pair terms (see `folded_query`):
+//! pair terms are far rarer than syllables, so phrases check few positions. Positions skip one
+//! at every sentence end, so neither a pair nor a phrase spans two sentences.
+//!
+//! When the user typed diacritics, hits that hold them exactly rank first ("Đảng" before
+//! "đang"): [`EXACT_BONUS`] per such part, checked on `body` for the best folded matches only
+//! (`rerank`). Grades come from the rubric at index time.
 
 mod analyzer;
 mod query;
@@ -13,26 +28,45 @@ use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery, Query,
+    RangeQuery, Scorer, TermQuery,
+};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
     STORED, STRING,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument,
+    Term,
+};
 
-pub use analyzer::{ViTokenizer, VI, VI_FOLD};
+pub use analyzer::{
+    KeyStreams, KeysTokenizer, PairsTokenizer, ViTokenizer, KEYS, PAIRS, VI, VI_FOLD,
+};
 pub use query::{parse as parse_query, QueryError, QueryPart};
 
 use crate::grade::Assessment;
 
 /// Version of the index layout; an index with another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: bodies analyzed once (key streams), folded syllable pairs, original text in `text`.
+pub const FORMAT_VERSION: u32 = 2;
 const MARKER_FILE: &str = "thuhoach-index.json";
 /// Writer memory per thread (tantivy needs at least 15 MB).
 const WRITER_BUDGET: usize = 50_000_000;
+/// Added to a hit's score for every query part typed with diacritics that it holds exactly as
+/// typed: far above the BM25 score of a part (single digits to a few tens), so exact hits rank
+/// first.
+pub const EXACT_BONUS: Score = 1000.0;
+/// How many of the best folded matches [`EssayIndex::search`] may check for exact forms before
+/// it falls back to checking every match.
+pub const RERANK_POOL: usize = 200;
+/// The pool is checked this many essays at a time, best first, until the order is settled.
+const RERANK_CHUNK: usize = 100;
 
 /// Why the index could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -84,12 +118,15 @@ pub struct SearchHit {
     pub snippet_html: String,
     /// Byte ranges of the matches inside `snippet`.
     pub highlights: Vec<(usize, usize)>,
+    /// BM25 on the folded fields plus [`EXACT_BONUS`] for every part typed with diacritics that
+    /// the essay holds exactly as typed; hits are sorted by it, best first.
     pub relevance: f32,
 }
 
 /// The answer to a search: how many essays match, and the best `limit` of them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchResults {
+    /// Every essay that matches the query and the filters (an exact count).
     pub total: usize,
     pub hits: Vec<SearchHit>,
 }
@@ -107,30 +144,36 @@ struct Fields {
     words: Field,
     flags: Field,
     rubric: Field,
+    /// The original text, stored only.
+    text: Field,
+    /// Exact syllable keys, with positions.
     body: Field,
+    /// Folded syllable keys, without positions.
     body_fold: Field,
+    /// Folded pairs of neighbouring syllables, with positions.
+    body_fold_pairs: Field,
 }
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |tokenizer: &str, stored: bool| {
-        let o = TextOptions::default().set_indexing_options(
+    let text = |tokenizer: &str, record: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        if stored {
-            o.set_stored()
-        } else {
-            o
-        }
+                .set_index_option(record),
+        )
     };
+    // Folded syllables only answer words: no positions needed.
+    let (freqs, positions) = (
+        IndexRecordOption::WithFreqs,
+        IndexRecordOption::WithFreqsAndPositions,
+    );
     let fields = Fields {
         file: b.add_text_field("file", STRING | STORED),
         sha256: b.add_text_field("sha256", STRING | STORED),
         author: b.add_text_field("author", STORED),
         unit: b.add_text_field("unit", STORED),
-        unit_fold: b.add_text_field("unit_fold", text(VI_FOLD, false)),
+        unit_fold: b.add_text_field("unit_fold", text(VI_FOLD, positions)),
         grade: b.add_text_field("grade", STRING | STORED),
         grade_label: b.add_text_field("grade_label", STORED),
         score: b.add_f64_field(
@@ -143,8 +186,10 @@ fn schema() -> (Schema, Fields) {
         words: b.add_u64_field("words", STORED),
         flags: b.add_text_field("flags", STRING | STORED),
         rubric: b.add_text_field("rubric", STRING | STORED),
-        body: b.add_text_field("body", text(VI, true)),
-        body_fold: b.add_text_field("body_fold", text(VI_FOLD, false)),
+        text: b.add_text_field("text", STORED),
+        body: b.add_text_field("body", text(KEYS, positions)),
+        body_fold: b.add_text_field("body_fold", text(KEYS, freqs)),
+        body_fold_pairs: b.add_text_field("body_fold_pairs", text(PAIRS, positions)),
     };
     (b.build(), fields)
 }
@@ -213,7 +258,12 @@ impl EssayIndex {
         Self::finish_open(index, fields, dir)
     }
 
-    fn finish_open(index: Index, fields: Fields, dir: &Path) -> Result<Self, IndexError> {
+    fn finish_open(mut index: Index, fields: Fields, dir: &Path) -> Result<Self, IndexError> {
+        // Segments are searched in parallel, one thread per core (at most 4).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         // Custom tokenizers are not stored in the index: register them on every open.
         index
             .tokenizers()
@@ -221,6 +271,12 @@ impl EssayIndex {
         index
             .tokenizers()
             .register(VI_FOLD, TextAnalyzer::from(ViTokenizer::folded()));
+        index
+            .tokenizers()
+            .register(KEYS, TextAnalyzer::from(KeysTokenizer));
+        index
+            .tokenizers()
+            .register(PAIRS, TextAnalyzer::from(PairsTokenizer));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -267,21 +323,93 @@ impl EssayIndex {
     }
 
     /// Searches the index: every word and phrase of `query` must match.
+    ///
+    /// Hits are ranked by BM25 on the folded fields plus [`EXACT_BONUS`] for every part the
+    /// user typed with diacritics that the essay holds exactly as typed, so exact hits come
+    /// first ("Đảng" before "đang"). The exact forms are checked only on the best
+    /// [`RERANK_POOL`] essays of the folded ranking when that provably gives the same order
+    /// (see `rerank`), and on every match otherwise.
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Result<SearchResults, IndexError> {
         let parts = parse_query(query)?;
+        let searcher = self.reader.searcher();
+        let limit = opts.limit.max(1);
+        let exact = self.exact_queries(&parts);
+        let matching = BooleanQuery::new(self.matching(&parts, opts));
+        let (total, top) = if exact.is_empty() {
+            searcher.search(
+                &matching,
+                &(Count, TopDocs::with_limit(limit).order_by_score()),
+            )?
+        } else {
+            let (total, pool) = searcher.search(
+                &matching,
+                &(
+                    Count,
+                    TopDocs::with_limit(RERANK_POOL.max(limit)).order_by_score(),
+                ),
+            )?;
+            match rerank(&searcher, &exact, pool, total, limit)? {
+                Some(top) => (total, top),
+                None => (total, self.rank_all(&searcher, &parts, opts, limit)?),
+            }
+        };
+        // Stored documents and snippets, one hit per task; the order stays the ranking's.
+        let hits = top
+            .par_iter()
+            .map(|&(relevance, address)| self.hit(&searcher, address, relevance, &parts))
+            .collect::<Result<Vec<SearchHit>, IndexError>>()?;
+        Ok(SearchResults { total, hits })
+    }
+
+    /// What every hit must match: the folded form of every part, and the filters.
+    fn matching(&self, parts: &[QueryPart], opts: &SearchOptions) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = self.fields;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = parts
+            .iter()
+            .map(|p| {
+                (
+                    Occur::Must,
+                    folded_query(f.body_fold, f.body_fold_pairs, &p.folds),
+                )
+            })
+            .collect();
+        must.extend(self.filters(opts));
+        must
+    }
+
+    /// The exact form of each part typed with diacritics; it only adds to the score.
+    fn exact_queries(&self, parts: &[QueryPart]) -> Vec<Box<dyn Query>> {
+        let f = self.fields;
+        parts
+            .iter()
+            .filter(|p| p.accented)
+            .map(|p| phrase_or_term(f.body, &p.keys))
+            .collect()
+    }
+
+    /// The best `limit` matches, every match scored with the exact bonus.
+    fn rank_all(
+        &self,
+        searcher: &Searcher,
+        parts: &[QueryPart],
+        opts: &SearchOptions,
+        limit: usize,
+    ) -> Result<Vec<(Score, DocAddress)>, IndexError> {
+        let mut clauses = self.matching(parts, opts);
+        for q in self.exact_queries(parts) {
+            let bonus = ConstScoreQuery::new(q, EXACT_BONUS);
+            clauses.push((Occur::Should, Box::new(bonus)));
+        }
+        Ok(searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(limit).order_by_score(),
+        )?)
+    }
+
+    /// The filters of a search as required clauses.
+    fn filters(&self, opts: &SearchOptions) -> Vec<(Occur, Box<dyn Query>)> {
         let f = self.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for p in &parts {
-            let folded = phrase_or_term(f.body_fold, &p.folds);
-            // Every hit matches the folded form; the exact form (when the user typed
-            // diacritics) only adds score, so it is checked on hits alone and filters apply
-            // before it.
-            must.push((Occur::Must, folded));
-            if p.accented {
-                let exact = BoostQuery::new(phrase_or_term(f.body, &p.keys), 3.0);
-                must.push((Occur::Should, Box::new(exact)));
-            }
-        }
         if let Some(unit) = &opts.unit {
             let folds: Vec<String> = crate::text::phrase_keys(unit)
                 .into_iter()
@@ -304,47 +432,127 @@ impl EssayIndex {
             );
             must.push((Occur::Must, Box::new(range)));
         }
-        let query = BooleanQuery::new(must);
-        let searcher = self.reader.searcher();
-        let limit = opts.limit.max(1);
-        let (total, top) = searcher.search(
-            &query,
-            &(Count, TopDocs::with_limit(limit).order_by_score()),
-        )?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (relevance, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-            };
-            let body = text(f.body).unwrap_or_default();
-            let cut = snippet::cut(&body, &parts);
-            hits.push(SearchHit {
-                file: text(f.file).unwrap_or_default(),
-                author: text(f.author),
-                unit: text(f.unit),
-                grade: text(f.grade),
-                grade_label: text(f.grade_label),
-                score: doc.get_first(f.score).and_then(|v| v.as_f64()),
-                flags: doc
-                    .get_all(f.flags)
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect(),
-                snippet_html: snippet::to_html(&cut),
-                snippet: cut.text,
-                highlights: cut.highlights,
-                relevance,
-            });
-        }
-        Ok(SearchResults { total, hits })
+        must
+    }
+
+    /// One hit: its stored fields and a snippet of its text.
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        relevance: Score,
+        parts: &[QueryPart],
+    ) -> Result<SearchHit, IndexError> {
+        let f = self.fields;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let cut = snippet::cut(
+            doc.get_first(f.text).and_then(|v| v.as_str()).unwrap_or(""),
+            parts,
+        );
+        Ok(SearchHit {
+            file: text(f.file).unwrap_or_default(),
+            author: text(f.author),
+            unit: text(f.unit),
+            grade: text(f.grade),
+            grade_label: text(f.grade_label),
+            score: doc.get_first(f.score).and_then(|v| v.as_f64()),
+            flags: doc
+                .get_all(f.flags)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            snippet_html: snippet::to_html(&cut),
+            snippet: cut.text,
+            highlights: cut.highlights,
+            relevance,
+        })
     }
 
     /// The folder of the index.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+}
+
+/// Ranks the best essays of the folded ranking (`pool`, best first, out of `total` matches)
+/// with the exact bonus: [`EXACT_BONUS`] for each query in `exact` that the essay matches.
+/// Returns the best `limit`, or `None` when an essay outside the pool could still rank among
+/// them (then every match must be scored with the bonus).
+///
+/// The pool is checked [`RERANK_CHUNK`] essays at a time, best first, until the checked ones
+/// are enough: an essay not checked yet has a folded score of at most the lowest checked one,
+/// `s`, so a final score of at most `s + EXACT_BONUS × exact.len()`. When the `limit`-th best
+/// final score so far is above that, the best `limit` so far are the best of all matches, in
+/// the order a full scoring gives (ties by address, as tantivy breaks them: the pool is the
+/// first of all matches in that order).
+fn rerank(
+    searcher: &Searcher,
+    exact: &[Box<dyn Query>],
+    pool: Vec<(Score, DocAddress)>,
+    total: usize,
+    limit: usize,
+) -> Result<Option<Vec<(Score, DocAddress)>>, IndexError> {
+    if pool.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let weights = exact
+        .iter()
+        .map(|q| q.weight(EnableScoring::disabled_from_searcher(searcher)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let all = exact.len() as u32;
+    // (final score, address, folded score, exact parts) of the essays checked so far.
+    let mut ranked: Vec<(Score, DocAddress, Score, u32)> = Vec::with_capacity(pool.len());
+    for chunk in pool.chunks(RERANK_CHUNK) {
+        let mut bonus = vec![0u32; chunk.len()];
+        // In address order, so that each scorer only moves forward.
+        let mut order: Vec<usize> = (0..chunk.len()).collect();
+        order.sort_by_key(|&i| chunk[i].1);
+        for weight in &weights {
+            let mut current: Option<(u32, Box<dyn Scorer>)> = None;
+            for &i in &order {
+                let address = chunk[i].1;
+                let scorer = match &mut current {
+                    Some((segment, scorer)) if *segment == address.segment_ord => scorer,
+                    _ => {
+                        let reader = searcher.segment_reader(address.segment_ord);
+                        let scorer = weight.scorer(reader, 1.0)?;
+                        &mut current.insert((address.segment_ord, scorer)).1
+                    }
+                };
+                let mut doc = scorer.doc();
+                if doc < address.doc_id {
+                    doc = scorer.seek(address.doc_id);
+                }
+                if doc == address.doc_id {
+                    bonus[i] += 1;
+                }
+            }
+        }
+        ranked.extend(
+            chunk.iter().zip(&bonus).map(|(&(score, address), &b)| {
+                (score + EXACT_BONUS * b as Score, address, score, b)
+            }),
+        );
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let lowest = chunk.last().map_or(0.0, |c| c.0);
+        let unchecked = total > ranked.len();
+        let outside = lowest + EXACT_BONUS * all as Score;
+        let safe = !unchecked
+            || ranked.get(limit - 1).is_some_and(|r| {
+                // On a tie with the best an unchecked essay can reach, that essay has the
+                // lowest checked folded score and every exact part, and comes after by address.
+                r.0 > outside || (r.0 == outside && r.2 == lowest && r.3 == all)
+            });
+        if safe {
+            ranked.truncate(limit);
+            return Ok(Some(ranked.into_iter().map(|r| (r.0, r.1)).collect()));
+        }
+    }
+    Ok(None)
 }
 
 fn raw_term(field: Field, value: &str) -> Box<dyn Query> {
@@ -354,18 +562,55 @@ fn raw_term(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
-fn phrase_or_term(field: Field, keys: &[String]) -> Box<dyn Query> {
-    if keys.len() == 1 {
+/// The query for the folded keys of a word or phrase: one syllable is a term of `syllables`,
+/// two a term of `pairs`, and more a phrase of pair terms that covers every syllable —
+/// non-overlapping pairs at offsets 0, 2, 4, … and, for an odd length, the last pair. A pair
+/// term at position `p` means its first syllable is at `p` and its second at `p + 1` in the
+/// same sentence, so the pair phrase matches exactly where the syllable phrase would:
+/// "chuyển đổi xanh … thay đổi số" has both "chuyển đổi" and "đổi số" but never at
+/// neighbouring positions, so it does not match "chuyển đổi số".
+fn folded_query(syllables: Field, pairs: Field, keys: &[String]) -> Box<dyn Query> {
+    let term = |field, text: &str| {
         Box::new(TermQuery::new(
-            Term::from_field_text(field, &keys[0]),
+            Term::from_field_text(field, text),
             IndexRecordOption::WithFreqs,
-        ))
-    } else {
-        let terms = keys
-            .iter()
-            .map(|k| Term::from_field_text(field, k))
-            .collect();
-        Box::new(PhraseQuery::new(terms))
+        )) as Box<dyn Query>
+    };
+    let pair_term = |at: usize| {
+        (
+            at,
+            Term::from_field_text(pairs, &analyzer::pair(&keys[at], &keys[at + 1])),
+        )
+    };
+    match keys.len() {
+        0 => Box::new(EmptyQuery),
+        1 => term(syllables, &keys[0]),
+        2 => term(pairs, &analyzer::pair(&keys[0], &keys[1])),
+        n => {
+            let mut terms: Vec<(usize, Term)> = (0..n - 1).step_by(2).map(pair_term).collect();
+            if n % 2 == 1 {
+                terms.push(pair_term(n - 2));
+            }
+            Box::new(PhraseQuery::new_with_offset(terms))
+        }
+    }
+}
+
+/// A term, or a phrase of terms, of a field with positions (`body`, `unit_fold`).
+fn phrase_or_term(field: Field, keys: &[String]) -> Box<dyn Query> {
+    match keys {
+        [] => Box::new(EmptyQuery),
+        [key] => Box::new(TermQuery::new(
+            Term::from_field_text(field, key),
+            IndexRecordOption::WithFreqs,
+        )),
+        _ => {
+            let terms = keys
+                .iter()
+                .map(|k| Term::from_field_text(field, k))
+                .collect();
+            Box::new(PhraseQuery::new(terms))
+        }
     }
 }
 
@@ -409,8 +654,12 @@ impl EssayWriter<'_> {
             doc.add_text(f.flags, flag.id());
         }
         doc.add_text(f.rubric, &row.rubric.id);
-        doc.add_text(f.body, text);
-        doc.add_text(f.body_fold, text);
+        doc.add_text(f.text, text);
+        // One analysis for the four body fields.
+        let keys = KeyStreams::analyze(text);
+        doc.add_text(f.body, &keys.exact);
+        doc.add_text(f.body_fold, &keys.folded);
+        doc.add_text(f.body_fold_pairs, &keys.folded);
         self.writer.add_document(doc)?;
         Ok(())
     }
@@ -427,5 +676,107 @@ impl EssayWriter<'_> {
         self.writer.wait_merging_threads()?;
         self.index.reader.reload()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 370 short essays: many "đang" (folded-only for "Đảng", and frequent), some "Đảng", and
+    /// "chuyển đổi số" with and without diacritics, at various frequencies and lengths.
+    fn index() -> (tempfile::TempDir, EssayIndex) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = EssayIndex::open_or_create(dir.path()).expect("index");
+        let grader = crate::Grader::with_default_rubric().expect("rubric");
+        let mut writer = index.writer(1).expect("writer");
+        for i in 0..370 {
+            let filler = "một hai ba ".repeat(i % 7);
+            let body = match i % 37 {
+                0..=14 => "Tôi đang học, đang làm việc và đang cố gắng.".to_string(),
+                15..=17 => "Tôi tin vào sự lãnh đạo của Đảng.".to_string(),
+                18..=32 => "Đơn vị đang đẩy mạnh chuyển đổi số. ".repeat(1 + i % 3),
+                33..=35 => "Ở đây đang chuyen doi so, chuyen doi so và chuyen doi so.".to_string(),
+                _ => "Đảng ta chỉ đạo chuyen doi so, chuyen doi so và chuyen doi so.".to_string(),
+            };
+            let text = format!("Chi bộ: Thử nghiệm\n\nBài {i}. {filler}{body}");
+            let row = grader.grade_text(&format!("e{i:03}.txt"), &text);
+            writer.add(&row, &text).expect("add");
+        }
+        writer.commit().expect("commit");
+        (dir, index)
+    }
+
+    fn files(index: &EssayIndex, top: &[(Score, DocAddress)]) -> Vec<String> {
+        let searcher = index.reader.searcher();
+        top.iter()
+            .map(|&(_, a)| {
+                let doc: TantivyDocument = searcher.doc(a).expect("doc");
+                let file = doc.get_first(index.fields.file).and_then(|v| v.as_str());
+                file.unwrap_or_default().to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reranking_the_pool_gives_the_full_ranking_or_declines() {
+        // Smaller than the matches, and more than one chunk.
+        const POOL: usize = RERANK_CHUNK + 50;
+        let (_dir, index) = index();
+        let searcher = index.reader.searcher();
+        let opts = SearchOptions::default();
+        let mut paths = BTreeSet::new();
+        for q in [
+            "Đảng",
+            "\"chuyển đổi số\"",
+            "Đảng \"chuyen doi so\"",
+            "đổi số",
+        ] {
+            let parts = parse_query(q).expect("query");
+            for limit in [1, 5, 20] {
+                let full = index
+                    .rank_all(&searcher, &parts, &opts, limit)
+                    .expect("full");
+                let pool: Vec<(Score, DocAddress)> = searcher
+                    .search(
+                        &BooleanQuery::new(index.matching(&parts, &opts)),
+                        &TopDocs::with_limit(POOL).order_by_score(),
+                    )
+                    .expect("pool");
+                let total = searcher
+                    .search(&BooleanQuery::new(index.matching(&parts, &opts)), &Count)
+                    .expect("count");
+                assert!(total > POOL, "{q}: {total}");
+                let exact = index.exact_queries(&parts);
+                let quick = rerank(&searcher, &exact, pool, total, limit).expect("rerank");
+                paths.insert(quick.is_some());
+                if let Some(quick) = quick {
+                    assert_eq!(files(&index, &quick), files(&index, &full), "{q} {limit}");
+                }
+                let opts = SearchOptions {
+                    limit,
+                    ..SearchOptions::default()
+                };
+                let hits: Vec<String> = index
+                    .search(q, &opts)
+                    .expect("search")
+                    .hits
+                    .into_iter()
+                    .map(|h| h.file)
+                    .collect();
+                assert_eq!(hits, files(&index, &full), "{q} {limit}");
+            }
+        }
+        // Both the shortcut and the fallback were taken.
+        assert_eq!(paths, BTreeSet::from([false, true]));
+        // Exact hits first: every "Đảng" essay before any "đang" one.
+        let opts = SearchOptions {
+            limit: 60,
+            ..SearchOptions::default()
+        };
+        let hits = index.search("Đảng", &opts).expect("search").hits;
+        let exact: Vec<bool> = hits.iter().map(|h| h.snippet.contains("Đảng")).collect();
+        assert!(exact.windows(2).all(|w| w[0] || !w[1]), "{exact:?}");
+        assert_eq!(exact.iter().filter(|&&e| e).count(), 40);
     }
 }

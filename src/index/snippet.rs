@@ -1,5 +1,13 @@
 //! Snippets cut from the original text around the query's matches, found with the grading
 //! analyzer, so a phrase is highlighted only where its syllables stand together.
+//!
+//! The text is analyzed paragraph by paragraph (a paragraph is one line, and the analyzer
+//! treats every line on its own, so this gives the same tokens and sentences as analyzing the
+//! whole text), and the scan stops at the first sentence that holds every part of the query in
+//! the form the user typed. Most snippets therefore cost an analysis of the first few
+//! paragraphs, not of the whole essay.
+
+use std::ops::Range;
 
 use crate::text::{analyze, push_display, Analyzed};
 
@@ -14,45 +22,179 @@ pub struct Cut {
     pub highlights: Vec<(usize, usize)>,
 }
 
-/// Cuts the best snippet: the sentence with the most matches, extended while it fits.
-pub fn cut(body: &str, parts: &[QueryPart]) -> Cut {
-    let a = analyze(body);
-    let mut ranges: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, sentence)
-    for p in parts {
-        // Where the user typed diacritics, show exact matches ("Đảng", not "đang") if any.
-        let exact = if p.accented {
-            occurrences(&a, &p.keys, false)
-        } else {
-            Vec::new()
-        };
-        if exact.is_empty() {
-            ranges.extend(occurrences(&a, &p.folds, true));
-        } else {
-            ranges.extend(exact);
+/// One place where a query part stands in the text.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    /// Byte range in the whole text.
+    start: usize,
+    end: usize,
+    part: usize,
+    /// The canonical keys match too (the user's diacritics), not only the folded ones.
+    exact: bool,
+}
+
+/// The text analyzed paragraph by paragraph, as far as needed.
+struct Scan<'a, 'q> {
+    parts: &'q [QueryPart],
+    /// Lines not analyzed yet, and where the first of them starts.
+    lines: std::str::SplitInclusive<'a, char>,
+    line_start: usize,
+    /// Byte spans of the sentences analyzed so far, in the whole text.
+    sentences: Vec<Range<usize>>,
+    /// How well each of these sentences shows the query: 2 for every part found in the form
+    /// the user typed (with diacritics when they typed any), 1 for a part found only without.
+    scores: Vec<usize>,
+    matches: Vec<Match>,
+}
+
+impl<'a, 'q> Scan<'a, 'q> {
+    fn new(body: &'a str, parts: &'q [QueryPart]) -> Self {
+        Scan {
+            parts,
+            lines: body.split_inclusive('\n'),
+            line_start: 0,
+            sentences: Vec::new(),
+            scores: Vec::new(),
+            matches: Vec::new(),
         }
     }
-    ranges.sort_unstable();
-    ranges.dedup_by(|b, a| b.0 < a.1); // drop overlaps, keep the first
-    let Some(best) = best_sentence(&ranges, a.sentences.len()) else {
+
+    /// Analyzes the next paragraph that has text; false when the text is done.
+    fn next_paragraph(&mut self) -> bool {
+        for line in self.lines.by_ref() {
+            let at = self.line_start;
+            self.line_start += line.len();
+            if line.trim().is_empty() {
+                continue;
+            }
+            let a = analyze(line);
+            if a.sentences.is_empty() {
+                continue;
+            }
+            self.sentences.extend(
+                a.sentences
+                    .iter()
+                    .map(|s| at + s.span.start..at + s.span.end),
+            );
+            // Best form found per sentence and part: 2 as typed, 1 without the diacritics.
+            let n = self.parts.len();
+            let mut found = vec![0u8; a.sentences.len() * n];
+            for (part, p) in self.parts.iter().enumerate() {
+                for (start, end, sentence) in occurrences(&a, &p.folds) {
+                    let exact = p.accented && keys_match(&a, start, &p.keys);
+                    let form = if exact || !p.accented { 2 } else { 1 };
+                    if let Some(f) = found.get_mut(sentence * n + part) {
+                        *f = (*f).max(form);
+                    }
+                    self.matches.push(Match {
+                        start: at + a.tokens[start].start as usize,
+                        end: at + a.tokens[end].end as usize,
+                        part,
+                        exact,
+                    });
+                }
+            }
+            self.scores.extend((0..a.sentences.len()).map(|s| {
+                found
+                    .get(s * n..(s + 1) * n)
+                    .map_or(0, |f| f.iter().map(|&x| usize::from(x)).sum())
+            }));
+            return true;
+        }
+        false
+    }
+
+    /// The first sentence with every part in its preferred form or, failing that (after the
+    /// whole text), the first of the best ones; `None` when nothing matches.
+    fn best_sentence(&mut self) -> Option<usize> {
+        let perfect = 2 * self.parts.len();
+        let mut best: Option<(usize, usize)> = None; // (score, sentence)
+        let mut scored = 0;
+        loop {
+            while scored < self.sentences.len() {
+                let s = scored;
+                scored += 1;
+                let score = self.scores.get(s).copied().unwrap_or(0);
+                if score == 0 {
+                    continue;
+                }
+                if score >= perfect {
+                    return Some(s);
+                }
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, s));
+                }
+            }
+            if !self.next_paragraph() {
+                return best.map(|(_, s)| s);
+            }
+        }
+    }
+
+    /// Span of sentence `s`, analyzing further paragraphs if needed; `None` past the end.
+    fn sentence(&mut self, s: usize) -> Option<Range<usize>> {
+        while s >= self.sentences.len() {
+            if !self.next_paragraph() {
+                return None;
+            }
+        }
+        self.sentences.get(s).cloned()
+    }
+
+    /// The matches to highlight inside `range`: for each part, the matches with the user's
+    /// diacritics if the range holds any, else those without; overlaps dropped (first kept).
+    fn highlights(&self, range: Range<usize>) -> Vec<(usize, usize)> {
+        let inside: Vec<&Match> = self
+            .matches
+            .iter()
+            .filter(|m| m.start >= range.start && m.end <= range.end)
+            .collect();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for (part, p) in self.parts.iter().enumerate() {
+            let of_part = || inside.iter().filter(move |m| m.part == part);
+            let exact_only = p.accented && of_part().any(|m| m.exact);
+            out.extend(
+                of_part()
+                    .filter(|m| m.exact || !exact_only)
+                    .map(|m| (m.start, m.end)),
+            );
+        }
+        out.sort_unstable();
+        out.dedup_by(|b, a| b.0 < a.1);
+        out
+    }
+}
+
+/// Cuts a snippet: the first sentence that shows every part of the query as typed (else the
+/// best sentence of the text), extended with following sentences while it fits.
+pub fn cut(body: &str, parts: &[QueryPart]) -> Cut {
+    let mut scan = Scan::new(body, parts);
+    let Some(best) = scan.best_sentence() else {
         let text: String = body.chars().take(SNIPPET_CHARS).collect();
         return Cut {
             text: crate::text::display(&text),
             highlights: Vec::new(),
         };
     };
-    let mut start = a.sentences[best].span.start;
-    let mut end = a.sentences[best].span.end;
+    let Some(span) = scan.sentence(best) else {
+        return Cut {
+            text: String::new(),
+            highlights: Vec::new(),
+        };
+    };
+    let (mut start, mut end) = (span.start, span.end);
     // Extend with following sentences of the same length budget.
     let mut next = best + 1;
-    while next < a.sentences.len()
-        && body[start..a.sentences[next].span.end].chars().count() <= SNIPPET_CHARS
-    {
-        end = a.sentences[next].span.end;
+    while let Some(s) = scan.sentence(next) {
+        if body[start..s.end].chars().count() > SNIPPET_CHARS {
+            break;
+        }
+        end = s.end;
         next += 1;
     }
     if body[start..end].chars().count() > SNIPPET_CHARS {
         // One long sentence: centre on its first match.
-        let first = ranges.iter().find(|r| r.2 == best).map_or(start, |r| r.0);
+        let first = scan.highlights(span.clone()).first().map_or(start, |r| r.0);
         let before: usize = body[start..first]
             .char_indices()
             .rev()
@@ -67,7 +209,7 @@ pub fn cut(body: &str, parts: &[QueryPart]) -> Cut {
     let mut text = String::new();
     let mut highlights = Vec::new();
     let mut at = start;
-    for &(s, e, _) in ranges.iter().filter(|r| r.0 >= start && r.1 <= end) {
+    for (s, e) in scan.highlights(start..end) {
         push_display(&mut text, &body[at..s]);
         let from = text.len();
         push_display(&mut text, &body[s..e]);
@@ -78,31 +220,28 @@ pub fn cut(body: &str, parts: &[QueryPart]) -> Cut {
     Cut { text, highlights }
 }
 
-/// Byte ranges and sentences of the places where `keys` stand together in one sentence.
-fn occurrences(a: &Analyzed<'_>, keys: &[String], folded: bool) -> Vec<(usize, usize, usize)> {
-    let key = |i: usize| if folded { a.fold(i) } else { a.key(i) };
+/// First and last token, and sentence, of the places where the folded `keys` stand together in
+/// one sentence.
+fn occurrences(a: &Analyzed<'_>, keys: &[String]) -> Vec<(usize, usize, usize)> {
     let n = keys.len();
     let mut out = Vec::new();
+    if n == 0 {
+        return out;
+    }
     for i in 0..a.tokens.len().saturating_sub(n - 1) {
         let sentence = a.tokens[i].sentence;
-        if a.tokens[i + n - 1].sentence == sentence && (0..n).all(|j| key(i + j) == keys[j]) {
-            let start = a.tokens[i].start as usize;
-            let end = a.tokens[i + n - 1].end as usize;
-            out.push((start, end, sentence as usize));
+        if a.tokens[i + n - 1].sentence == sentence && (0..n).all(|j| a.fold(i + j) == keys[j]) {
+            out.push((i, i + n - 1, sentence as usize));
         }
     }
     out
 }
 
-fn best_sentence(ranges: &[(usize, usize, usize)], sentences: usize) -> Option<usize> {
-    let mut counts = vec![0usize; sentences];
-    for r in ranges {
-        counts[r.2] += 1;
-    }
-    let max = *counts.iter().max()?;
-    (max > 0)
-        .then(|| counts.iter().position(|&c| c == max))
-        .flatten()
+/// The canonical keys of the tokens from `start` on are `keys`.
+fn keys_match(a: &Analyzed<'_>, start: usize, keys: &[String]) -> bool {
+    keys.iter()
+        .enumerate()
+        .all(|(j, k)| start + j < a.tokens.len() && a.key(start + j) == k)
 }
 
 /// The snippet as HTML: escaped text, matches in `<b>`.
@@ -138,6 +277,10 @@ mod tests {
     use super::*;
     use crate::index::parse_query;
 
+    fn marked(c: &Cut) -> Vec<&str> {
+        c.highlights.iter().map(|&(s, e)| &c.text[s..e]).collect()
+    }
+
     #[test]
     fn highlights_the_phrase_not_its_scattered_syllables() {
         let body = "Đổi mới sáng tạo. Số hộ nghèo giảm. Đẩy mạnh chuyển đổi số quốc gia <ngay>.";
@@ -147,5 +290,53 @@ mod tests {
         let (s, e) = c.highlights[0];
         assert_eq!(&c.text[s..e], "chuyển đổi số");
         assert!(to_html(&c).contains("<b>chuyển đổi số</b> quốc gia &lt;ngay&gt;"));
+    }
+
+    #[test]
+    fn prefers_the_sentence_with_every_part_as_typed() {
+        let body = "Tôi đang học. Đảng ta lãnh đạo.\nChi bộ đang họp về Đảng và nghị quyết.\n\
+                    Kết thúc.";
+        let parts = parse_query("Đảng \"nghi quyet\"").expect("query");
+        let c = cut(body, &parts);
+        assert_eq!(marked(&c), ["Đảng", "nghị quyết"]);
+        assert!(c.text.starts_with("Chi bộ đang họp"), "{}", c.text);
+        // Only "đang" (no exact "Đảng") in the text: the folded match is shown.
+        let c = cut("Tôi đang học bài.", &parse_query("Đảng").expect("query"));
+        assert_eq!(marked(&c), ["đang"]);
+        // Without diacritics typed, the first match wins.
+        let c = cut(body, &parse_query("dang").expect("query"));
+        assert_eq!(marked(&c), ["đang", "Đảng", "đang", "Đảng"]);
+    }
+
+    #[test]
+    fn no_match_gives_the_start_of_the_text() {
+        let c = cut(
+            "Một hai ba.\n\nBốn năm.",
+            &parse_query("sáu").expect("query"),
+        );
+        assert_eq!(c.text, "Một hai ba. Bốn năm.");
+        assert!(c.highlights.is_empty());
+        let c = cut("", &parse_query("sáu").expect("query"));
+        assert!(c.text.is_empty());
+    }
+
+    #[test]
+    fn a_long_sentence_is_centred_on_its_match() {
+        let filler = "từ ".repeat(200);
+        let body = format!("{filler}chuyển đổi số {filler}.");
+        let c = cut(&body, &parse_query("\"chuyển đổi số\"").expect("query"));
+        assert_eq!(marked(&c), ["chuyển đổi số"]);
+        assert!(c.text.chars().count() <= SNIPPET_CHARS + 1);
+    }
+
+    #[test]
+    fn paragraphs_analyze_as_in_the_whole_text() {
+        let body = "I. MỞ ĐẦU\n\n  Nghị quyết Đại hội XIII. TP. Hồ Chí Minh tăng 6,5%.\r\n\
+                    Chuyển đổi số; kinh tế số!\nHết";
+        let whole = analyze(body);
+        let mut scan = Scan::new(body, &[]);
+        while scan.next_paragraph() {}
+        let spans: Vec<Range<usize>> = whole.sentences.iter().map(|s| s.span.clone()).collect();
+        assert_eq!(scan.sentences, spans);
     }
 }
