@@ -139,6 +139,11 @@ fn unwrap_lines(text: &str) -> String {
     out
 }
 
+/// The PDF file builder the integration tests use too.
+#[cfg(test)]
+#[path = "../../tests/common/pdf.rs"]
+mod pdf_file;
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -153,25 +158,7 @@ pub(crate) mod tests {
             format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
             "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
         ];
-        let mut pdf = b"%PDF-1.4\n".to_vec();
-        let mut offsets = Vec::new();
-        for (i, body) in objects.iter().enumerate() {
-            offsets.push(pdf.len());
-            pdf.extend(format!("{} 0 obj\n{body}\nendobj\n", i + 1).bytes());
-        }
-        let xref = pdf.len();
-        pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
-        for o in offsets {
-            pdf.extend(format!("{o:010} 00000 n \n").bytes());
-        }
-        pdf.extend(
-            format!(
-                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-                objects.len() + 1
-            )
-            .bytes(),
-        );
-        pdf
+        super::pdf_file::pdf_from_objects(&objects)
     }
 
     #[test]

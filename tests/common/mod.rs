@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: the real binary, the dev essays, text variants.
 #![allow(dead_code)]
 
+pub mod pdf;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
