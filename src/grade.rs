@@ -28,7 +28,11 @@ pub struct AppliedCap {
 pub struct Assessment {
     pub file: String,
     pub author: Option<String>,
+    /// The party cell (chi bộ) from the header: a "Chi bộ:" line or the letterhead.
     pub unit: Option<String>,
+    /// The party committee above the cell (đảng bộ), when the header names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party_committee: Option<String>,
     pub words: Option<usize>,
     pub score: Option<f64>,
     /// Level id of the rubric (`good`, `fair`, `average`, `poor` in the default rubric).
@@ -81,6 +85,7 @@ impl Assessment {
             file,
             author: None,
             unit: None,
+            party_committee: None,
             words: None,
             score: None,
             grade: None,

@@ -193,6 +193,7 @@ impl Grader {
             file: file.to_string(),
             author: meta.author,
             unit: meta.unit,
+            party_committee: meta.party_committee,
             words: Some(findings.words),
             score: Some(g.score),
             grade: Some(levels[g.level].id.clone()),

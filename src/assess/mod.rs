@@ -234,6 +234,8 @@ struct SentenceHits {
     /// End (exclusive, token index + 3) of the scope of the last negation.
     negation_scope: usize,
     theme: bool,
+    /// An official term (not only a concept) of some theme.
+    official: bool,
     concept: bool,
     cue: bool,
     subject: bool,
@@ -295,6 +297,8 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
     // Themes.
     let mut matched: Vec<Vec<usize>> = vec![Vec::new(); spec.themes.len()];
     let mut concepts_found: Vec<Vec<usize>> = vec![Vec::new(); spec.themes.len()];
+    // (theme, sentence) of every concept recognized.
+    let mut concept_sentences: Vec<(usize, usize)> = Vec::new();
     let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); spec.themes.len()];
     let mut body_theme_phrases = HashSet::new();
     let mut other = 0;
@@ -307,6 +311,8 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
         .map(|p| vec![Vec::new(); p.aspects.len()])
         .collect();
     let mut concept_slots: Vec<(usize, u32, u8)> = Vec::new();
+    let n_parts = spec.parts.len();
+    let mut para_cues = vec![0usize; a.paragraphs.len() * n_parts];
     let mut covered_token = vec![false; a.tokens.len()];
     let theme_in_scope = |t: usize, s: usize| match rubric.theme_parts[t] {
         None => true,
@@ -325,6 +331,7 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
                     for c in &mut covered_token[hit.token..hit.token + hit.len] {
                         *c = true;
                     }
+                    per[s].official = true;
                     if f.counts() && theme_in_scope(t, s) {
                         per[s].theme = true;
                         push_unique(&mut matched[t], hit.phrase);
@@ -346,6 +353,7 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
                     let concrete_ok = !aspect.concrete || f.concrete;
                     let negated = aspect.negatable && hit.token < per[s].negation_scope;
                     per[s].cue = true;
+                    para_cues[a.sentences[s].paragraph * n_parts + p] += 1;
                     if f.counts() && concrete_ok && !negated {
                         push_unique(&mut aspect_sentences[p][asp], s);
                     }
@@ -397,6 +405,7 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
             per[s].concept = true;
             per[s].theme = true;
             push_unique(&mut concepts_found[info.theme], c as usize);
+            concept_sentences.push((info.theme, s));
             if evidence[info.theme].len() < MAX_EVIDENCE {
                 push_unique(&mut evidence[info.theme], s);
             }
@@ -406,6 +415,8 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
 
     // Understanding: theme sentences in the writer's own words, against restated ones.
     let (mut theme_len, mut own_len, mut restated_len) = (0usize, 0usize, 0usize);
+    let mut own_sentence = vec![false; a.sentences.len()];
+    let mut restated_sentence = vec![false; a.sentences.len()];
     for (s, sentence) in a.sentences.iter().enumerate() {
         if !(per[s].theme && facts[s].counts()) {
             continue;
@@ -434,8 +445,10 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
         let dense = official_tokens as f64 >= u.dense_share * n as f64;
         if restated {
             restated_len += n;
+            restated_sentence[s] = true;
         } else if !dense {
             own_len += n;
+            own_sentence[s] = true;
         }
     }
     let own_words_share = ratio(own_len, theme_len);
@@ -446,11 +459,36 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
             + (1.0 - u.restated_floor) * (own_words_share / u.own_words_full.max(1e-9)).min(1.0)
     };
 
+    // Paragraphs outside any part heading ("Câu 1…" answers, plain paragraphs, essays with
+    // only some headings): each belongs to the part whose cues it holds most, else to the
+    // part before it.
+    let content_section: Vec<Option<usize>> = {
+        let mut current = None;
+        (0..a.paragraphs.len())
+            .map(|para| {
+                if section[para].is_some() {
+                    current = section[para];
+                    return current;
+                }
+                let counts = &para_cues[para * n_parts..(para + 1) * n_parts];
+                let best = counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &c)| c > 0)
+                    .max_by_key(|(p, &c)| (c, *p))
+                    .map(|(p, _)| p);
+                if para >= body_start && best.is_some() {
+                    current = best;
+                }
+                current
+            })
+            .collect()
+    };
     credit_lists_and_sections(
         &a,
         rubric,
         &facts,
-        &section,
+        &content_section,
         &lead_ins,
         &mut aspect_sentences,
     );
@@ -461,11 +499,20 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
         .enumerate()
         .map(|(t, theme)| {
             let units = matched[t].len() + concepts_found[t].len();
-            let recognized = match (matched[t].is_empty(), concepts_found[t].is_empty()) {
-                (true, true) => None,
-                (false, true) => Some(Recognition::Official),
-                (true, false) => Some(Recognition::OwnWords),
-                (false, false) => Some(Recognition::Both),
+            // Own words: a concept in a sentence that neither restates the resolution nor
+            // strings its phrases together.
+            let own = concept_sentences
+                .iter()
+                .any(|&(theme, s)| theme == t && own_sentence[s]);
+            let official = !matched[t].is_empty()
+                || concept_sentences
+                    .iter()
+                    .any(|&(theme, s)| theme == t && !own_sentence[s]);
+            let recognized = match (official, own) {
+                (false, false) => None,
+                (true, false) => Some(Recognition::Official),
+                (false, true) => Some(Recognition::OwnWords),
+                (true, true) => Some(Recognition::Both),
             };
             let mut ev = evidence[t].clone();
             ev.sort_unstable();
@@ -499,7 +546,8 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
     };
     // Padding: runs of three or more body paragraphs that touch neither the resolution nor
     // the writer (a pasted activity report); they earn no part.
-    let padded = padding_paragraphs(&a, &facts, &per, &personal, body_start);
+    let listed = list_items(&a, &lead_ins);
+    let padded = padding_paragraphs(&a, &facts, &per, &personal, &listed, body_start);
     let padding_tokens: usize = a
         .sentences
         .iter()
@@ -510,10 +558,7 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
     let related = |s: usize, part: usize| {
         let para = a.sentences[s].paragraph;
         !padded[para]
-            && (personal[s]
-                || paragraph_personal[para]
-                || per[s].theme
-                || section[para] == Some(part))
+            && (personal[s] || paragraph_personal[para] || content_section[para] == Some(part))
     };
 
     let parts: Vec<PartResult> = spec
@@ -529,7 +574,7 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
                     aspect_sentences[p][i]
                         .iter()
                         .copied()
-                        .filter(|&s| !asp.personal || related(s, p))
+                        .filter(|&s| !restated_sentence[s] && (!asp.personal || related(s, p)))
                         .collect()
                 })
                 .collect();
@@ -635,7 +680,8 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
         themes_covered,
     };
     let mut flags = Vec::new();
-    if a.word_count() < spec.length.min_words {
+    // A pasted report does not make a short essay long enough.
+    if a.word_count().saturating_sub(padding_tokens) < spec.length.min_words {
         flags.push(Flag::TooShort);
     }
     if body_tokens >= 50 && signals.real_sentence_share < q.stuffing_real_share {
@@ -673,26 +719,50 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
     }
 }
 
-/// Body paragraphs in runs of three or more that mention neither the resolution (no theme,
-/// concept, cue or its name) nor the writer. Headings inside such a run belong to it.
+/// Body paragraphs in runs of three or more that mention neither the resolution (none of its
+/// official terms, not its name) nor the writer. Plain words of a concept ("tiêm", "dịch")
+/// occur in any report and do not tie it to the resolution. Headings inside such a run belong to it.
 fn padding_paragraphs(
     a: &Analyzed<'_>,
     facts: &[SentenceFacts],
     per: &[SentenceHits],
     personal: &[bool],
+    listed: &[bool],
     body_start: usize,
 ) -> Vec<bool> {
+    // The writer's voice or the resolution's name ties a paragraph to the essay. A stretch
+    // without either is padding when at least three of its paragraphs carry no official term
+    // either, and at most a third of them do (a report may use a term in passing; a run of
+    // awareness paragraphs is made of them).
+    let strong: Vec<bool> = a
+        .paragraphs
+        .iter()
+        .enumerate()
+        .map(|(p, para)| {
+            listed[p]
+                || para
+                    .sentences
+                    .clone()
+                    .any(|s| personal[s] || per[s].subject || !facts[s].in_body)
+        })
+        .collect();
+    let weak: Vec<bool> = a
+        .paragraphs
+        .iter()
+        .map(|para| para.sentences.clone().any(|s| per[s].official))
+        .collect();
     let mut padded = vec![false; a.paragraphs.len()];
     let mut run: Vec<usize> = Vec::new();
-    let mut unrelated = 0usize;
-    let close = |run: &mut Vec<usize>, unrelated: &mut usize, padded: &mut Vec<bool>| {
-        if *unrelated >= 3 {
+    let (mut unrelated, mut termed) = (0usize, 0usize);
+    let mut close = |run: &mut Vec<usize>, unrelated: &mut usize, termed: &mut usize| {
+        if *unrelated >= 3 && *termed * 2 <= *unrelated {
             for &p in run.iter() {
                 padded[p] = true;
             }
         }
         run.clear();
         *unrelated = 0;
+        *termed = 0;
     };
     for (p, para) in a.paragraphs.iter().enumerate().skip(body_start) {
         if para.heading.is_some() {
@@ -701,17 +771,18 @@ fn padding_paragraphs(
             }
             continue;
         }
-        let related = para.sentences.clone().any(|s| {
-            personal[s] || per[s].theme || per[s].cue || per[s].subject || !facts[s].in_body
-        });
-        if related {
-            close(&mut run, &mut unrelated, &mut padded);
+        if strong[p] {
+            close(&mut run, &mut unrelated, &mut termed);
+            continue;
+        }
+        run.push(p);
+        if weak[p] {
+            termed += 1;
         } else {
-            run.push(p);
             unrelated += 1;
         }
     }
-    close(&mut run, &mut unrelated, &mut padded);
+    close(&mut run, &mut unrelated, &mut termed);
     padded
 }
 
@@ -927,6 +998,25 @@ fn credit_lists_and_sections(
             }
         }
     }
+}
+
+/// Paragraphs that are items of a list a cue introduced ("Tôi xin kiến nghị:" then items).
+fn list_items(a: &Analyzed<'_>, lead_ins: &[(usize, usize, usize)]) -> Vec<bool> {
+    let mut listed = vec![false; a.paragraphs.len()];
+    for &(lead, _, _) in lead_ins {
+        let under_heading = a.paragraphs[lead].heading.is_some();
+        for para in (lead + 1..a.paragraphs.len()).take(MAX_LIST_ITEMS) {
+            let item = &a.paragraphs[para];
+            if item.heading.is_some() || !(under_heading || is_list_item(a, para)) {
+                break;
+            }
+            listed[para] = true;
+            if a.text[item.span.clone()].trim_end().ends_with(':') {
+                break;
+            }
+        }
+    }
+    listed
 }
 
 /// Paragraphs that start like an item of a list: "- …", "+ …", "1. …", "a) …", "Một, …",

@@ -31,23 +31,32 @@ const AUTHOR_LABELS: &[&str] = &[
 const UNIT_LABELS: &[(&str, u8)] = &[
     ("chi bo", 0),
     ("sinh hoat tai chi bo", 0),
+    ("sinh hoat chi bo", 0),
     ("don vi", 1),
     ("don vi cong tac", 1),
-    ("chuc vu don vi cong tac", 1),
     ("noi cong tac", 1),
     ("co quan don vi", 1),
     ("dang bo", 3),
 ];
-/// Rank of an upper-case header line "CHI BỘ …" (between units and "Đảng bộ:").
+/// Rank of an upper-case letterhead line "CHI BỘ …" (after a "Đơn vị:" line naming the
+/// workplace). A job line ("Chức vụ, đơn vị công tác: Giáo viên…") is never taken for the
+/// unit: it names a post, and the committee would group members by job title.
 const HEADER_CELL_RANK: u8 = 2;
+
+/// Labels of the party committee above the cell ("Đảng bộ: …").
+const COMMITTEE_LABELS: &[&str] = &["dang bo", "dang bo co so"];
 
 /// Who wrote an essay and in which unit, as found in its header.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
     /// The writer's name ("Họ và tên: …"), NFC.
     pub author: Option<String>,
-    /// The party cell or unit ("Chi bộ: …", else "Đơn vị: …" …), NFC.
+    /// The party cell or unit ("Chi bộ: …" or the letterhead "CHI BỘ …", else "Đơn vị: …"),
+    /// NFC.
     pub unit: Option<String>,
+    /// The party committee above the cell ("Đảng bộ: …" or the letterhead "ĐẢNG BỘ …"), NFC.
+    #[serde(default)]
+    pub party_committee: Option<String>,
 }
 
 /// Longer lines are body text, never a header field.
@@ -56,6 +65,7 @@ const MAX_HEADER_LINE_BYTES: usize = 400;
 /// Finds the author and unit in the header area of an essay's text.
 pub fn extract_metadata(text: &str) -> Metadata {
     let mut author = None;
+    let mut committee = None;
     let mut unit: Option<(u8, String)> = None;
     let mut offer_unit = |rank: u8, value: String| {
         if unit.as_ref().is_none_or(|(best, _)| rank < *best) {
@@ -71,18 +81,25 @@ pub fn extract_metadata(text: &str) -> Metadata {
             if author.is_none() && AUTHOR_LABELS.contains(&label.as_str()) {
                 author = clean_author(value);
             } else if let Some(&(_, rank)) = UNIT_LABELS.iter().find(|(l, _)| *l == label) {
+                if committee.is_none() && COMMITTEE_LABELS.contains(&label.as_str()) {
+                    committee = clean_value(value);
+                }
                 if let Some(v) = clean_value(value) {
                     offer_unit(rank, v);
                 }
             }
         }
-        if let Some(cell) = header_cell(line) {
+        if let Some(cell) = letterhead(line, "chi bo") {
             offer_unit(HEADER_CELL_RANK, cell);
+        }
+        if committee.is_none() {
+            committee = letterhead(line, "dang bo");
         }
     }
     Metadata {
         author: author.or_else(|| signature_name(text)),
         unit: unit.map(|(_, v)| v),
+        party_committee: committee,
     }
 }
 
@@ -214,13 +231,17 @@ fn strip_honorific(name: &str) -> &str {
 }
 
 /// "CHI BỘ TRƯỜNG THCS YÊN THẠCH" → "TRƯỜNG THCS YÊN THẠCH" (as written).
-fn header_cell(line: &str) -> Option<String> {
-    if line.contains([':', '：']) || line.chars().any(char::is_lowercase) {
+/// The name after an upper-case letterhead word ("CHI BỘ TRƯỜNG THCS …", "ĐẢNG BỘ XÃ …").
+/// A header flattened from two columns keeps the right column on the same line after a run
+/// of spaces ("CHI BỘ …        ĐẢNG CỘNG SẢN VIỆT NAM"): only the left column is read.
+fn letterhead(line: &str, word: &str) -> Option<String> {
+    let left = chunks(line).first().map_or(line, |(_, c)| *c).trim();
+    if left.contains([':', '：']) || left.chars().any(char::is_lowercase) {
         return None;
     }
-    let mut words = line.split_whitespace();
+    let mut words = left.split_whitespace();
     let first_two: String = words.by_ref().take(2).collect::<Vec<_>>().join(" ");
-    if fold(&first_two) != "chi bo" {
+    if fold(&first_two) != word {
         return None;
     }
     clean_value(&words.collect::<Vec<_>>().join(" "))
@@ -295,10 +316,6 @@ mod tests {
         for (text, want) in [
             ("Đơn vị: Trạm Y tế xã", "Trạm Y tế xã"),
             ("Đơn vị công tác: Phòng Tài chính", "Phòng Tài chính"),
-            (
-                "Chức vụ, đơn vị công tác: Giáo viên, Trường X",
-                "Giáo viên, Trường X",
-            ),
             ("Nơi công tác: Công an xã", "Công an xã"),
             ("Đảng bộ: Xã Yên Thạch", "Xã Yên Thạch"),
             (
@@ -317,6 +334,20 @@ mod tests {
         ] {
             assert_eq!(meta(text).unit, some(want), "{text}");
         }
+    }
+
+    #[test]
+    fn a_job_line_is_never_the_unit_and_the_letterhead_is() {
+        let m = meta("ĐẢNG BỘ XÃ X\nCHI BỘ TRƯỜNG THCS Y\n\nChức vụ, đơn vị công tác: Giáo viên, Trường THCS Y");
+        assert_eq!(m.unit, some("TRƯỜNG THCS Y"));
+        assert_eq!(m.party_committee, some("XÃ X"));
+        assert_eq!(
+            meta("Chức vụ, đơn vị công tác: Giáo viên, Trường X").unit,
+            None
+        );
+        let flat = meta("ĐẢNG BỘ XÃ X          ĐẢNG CỘNG SẢN VIỆT NAM\nCHI BỘ THÔN 5          X, ngày 1 tháng 2 năm 2021");
+        assert_eq!(flat.unit, some("THÔN 5"));
+        assert_eq!(flat.party_committee, some("XÃ X"));
     }
 
     #[test]

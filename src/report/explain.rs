@@ -91,9 +91,27 @@ fn write_explanation(
         } else {
             " (mới nêu sơ lược)"
         };
-        writeln!(s, "  ✓ {}{full}", t.label)?;
+        let how = t
+            .recognized
+            .map(|r| format!(" — {}", r.label()))
+            .unwrap_or_default();
+        writeln!(s, "  ✓ {}{full}{how}", t.label)?;
+        if !t.concepts.is_empty() {
+            writeln!(s, "      ý nhận ra: {}", t.concepts.join("; "))?;
+        }
         for e in &t.evidence {
             writeln!(s, "      «{}»", shorten(e, 240))?;
+        }
+    }
+    if let Some(sig) = &row.signals {
+        if sig.understanding < 0.999 {
+            writeln!(
+                s,
+                "  Lưu ý: {:.0}% số câu nêu nội dung chép lại lời văn Nghị quyết hoặc chỉ xâu chuỗi cụm từ có sẵn, chỉ {:.0}% là lời tự diễn đạt; điểm nhận thức chỉ tính {:.0}%.",
+                (1.0 - sig.own_words_share) * 100.0,
+                sig.own_words_share * 100.0,
+                sig.understanding * 100.0
+            )?;
         }
     }
     let missing: Vec<_> = row.themes.iter().filter(|t| !t.covered).collect();
@@ -157,11 +175,20 @@ fn write_explanation(
     }
 
     writeln!(s, "\n5. Lưu ý")?;
-    if row.flags.is_empty() {
+    if row.flags.is_empty() && row.review.is_empty() {
         writeln!(s, "  Không có.")?;
     }
     for f in &row.flags {
         writeln!(s, "  ! {}", f.label())?;
+        if let (Flag::OffTopic, Some(doc)) = (
+            f,
+            row.signals.as_ref().and_then(|x| x.other_document.as_ref()),
+        ) {
+            writeln!(s, "    (bài có vẻ viết về: {doc})")?;
+        }
+    }
+    for r in &row.review {
+        writeln!(s, "  ? Cần người chấm xem lại: {r}")?;
     }
     for n in &row.notes {
         writeln!(s, "  · {n}")?;
