@@ -1,7 +1,10 @@
 //! Rubrics: the TOML schema, its validation with clear messages, and the compiled form that
 //! assessment runs on.
 
+pub mod check;
+pub mod draft;
 mod matcher;
+pub mod registry;
 mod schema;
 
 use std::collections::HashSet;
@@ -88,6 +91,8 @@ impl CompiledRubric {
         })?;
         let mut rubric = Self::from_toml(&text, &name)?;
         rubric.folder = path.parent().map(Path::to_path_buf);
+        let folder = rubric.folder.clone().unwrap_or_default();
+        check::check_files(&rubric.spec, &folder, &text, &name)?;
         Ok(rubric)
     }
 
@@ -102,6 +107,7 @@ impl CompiledRubric {
                 message: e.message().trim().to_string(),
             }
         })?;
+        check::lint(&spec, text, name)?;
         let sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
         compile(spec, sha256, text, name)
     }
