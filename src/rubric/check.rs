@@ -53,6 +53,67 @@ pub fn check_files(spec: &Rubric, folder: &Path, text: &str, name: &str) -> Resu
     Ok(())
 }
 
+/// The settings `rubric check` shows after themes, parts and rules: length, quality
+/// thresholds, off-topic markers and references, each with what it does.
+pub fn describe_settings(out: &mut String, s: &Rubric) -> std::fmt::Result {
+    use std::fmt::Write;
+    let shown = |list: &[String]| {
+        if list.is_empty() {
+            "(không có)".to_string()
+        } else {
+            list.join("; ")
+        }
+    };
+    writeln!(
+        out,
+        "\nĐộ dài: tối thiểu {} tiếng (ít hơn → cờ too_short)",
+        s.length.min_words
+    )?;
+    let q = &s.quality;
+    writeln!(out, "\nChất lượng:")?;
+    writeln!(
+        out,
+        "  câu thật từ {} tiếng trở lên (câu ngắn hơn, khẩu hiệu, gạch đầu dòng không được tính điểm)",
+        q.real_sentence_min_words
+    )?;
+    writeln!(
+        out,
+        "  keyword_stuffing khi câu thật dưới {:.0}% thân bài; repeated_text khi phần lặp lại từ {:.0}%; no_diacritics khi tiếng có dấu dưới {:.0}%",
+        q.stuffing_real_share * 100.0,
+        q.repeated_share * 100.0,
+        q.no_diacritics_share * 100.0
+    )?;
+    let ot = &s.off_topic;
+    writeln!(out, "\nLạc đề (off_topic):")?;
+    writeln!(
+        out,
+        "  khi bài có dưới {} cụm chủ đề khác nhau",
+        ot.min_theme_hits
+    )?;
+    writeln!(
+        out,
+        "  hoặc số lần gặp cụm của văn bản khác ≥ {} × số cụm chủ đề; cụm văn bản khác ({}): {}",
+        ot.other_ratio,
+        ot.other_resolutions.len(),
+        shown(&ot.other_resolutions)
+    )?;
+    writeln!(
+        out,
+        "  hoặc bài gọi tên văn bản khác từ 2 lần và nhiều hơn tên văn bản này"
+    )?;
+    writeln!(out, "  tên văn bản này (own_subjects): {}", shown(&ot.own_subjects))?;
+    writeln!(out, "  tên văn bản khác (other_subjects): {}", shown(&ot.other_subjects))?;
+    let r = &s.references;
+    writeln!(out, "\nVăn bản tham chiếu (references):")?;
+    writeln!(out, "  files: {}", shown(&r.files))?;
+    writeln!(
+        out,
+        "  base: {} đoạn ai cũng được trích (không tính là sao chép)",
+        r.base.len()
+    )?;
+    writeln!(out, "  base_files: {}", shown(&r.base_files))
+}
+
 fn levels(spec: &Rubric, at: &Locator<'_>) -> Result<(), RubricError> {
     let claims = spec
         .levels

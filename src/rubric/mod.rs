@@ -418,7 +418,7 @@ pub fn describe(r: &CompiledRubric) -> String {
                 rule.when, rule.cap, rule.reason
             )?;
         }
-        Ok(())
+        check::describe_settings(&mut out, s)
     })();
     out
 }
