@@ -271,13 +271,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let files = thuhoach::collect_inputs(&paths).map_err(|e| usage(e.to_string()))?;
             let chosen = thuhoach::rubric::registry::choose(rubric.as_deref())?;
             eprintln!("thuhoach: {}", chosen.describe());
-            let grader = originality_grader(
-                chosen.rubric,
-                &files,
-                &reference,
-                dupes,
-                jobs.unwrap_or(0),
-            )?;
+            let grader =
+                originality_grader(chosen.rubric, &files, &reference, dupes, jobs.unwrap_or(0))?;
             match out.as_deref().and_then(ReportFormat::from_path) {
                 Some(report_format) if report_format != ReportFormat::Csv => grade_to_report(
                     &grader,
@@ -444,7 +439,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             for r in thuhoach::rubric::registry::list()? {
                 let default = if r.default { " (mặc định)" } else { "" };
                 writeln!(out, "{:<14} {}{default}", r.id, r.title)?;
-                writeln!(out, "{:<14} {}; {} chủ đề, phiên bản {}", "", r.resolution, r.themes, r.version)?;
+                writeln!(
+                    out,
+                    "{:<14} {}; {} chủ đề, phiên bản {}",
+                    "", r.resolution, r.themes, r.version
+                )?;
             }
             writeln!(out, "\nDùng: thuhoach grade <thư mục> --rubric <mã>")?;
             out.flush()?;

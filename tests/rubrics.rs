@@ -46,7 +46,9 @@ fn agreement(dir: &Path, rows: &BTreeMap<String, (String, Vec<String>)>) -> (usi
     let mut exact = 0;
     let mut adjacent = 0;
     for (file, human) in &labels {
-        let (engine, _) = rows.get(file).unwrap_or_else(|| panic!("no row for {file}"));
+        let (engine, _) = rows
+            .get(file)
+            .unwrap_or_else(|| panic!("no row for {file}"));
         let d = (level(engine) - level(human)).abs();
         exact += usize::from(d == 0);
         adjacent += usize::from(d <= 1);
@@ -79,21 +81,31 @@ fn an_unknown_rubric_is_a_usage_error_listing_the_ids() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("dai-hoi-xv"), "{err}");
-    assert!(err.contains("dai-hoi-xiii, dai-hoi-xiv, nq04-tw4-xii"), "{err}");
+    assert!(
+        err.contains("dai-hoi-xiii, dai-hoi-xiv, nq04-tw4-xii"),
+        "{err}"
+    );
 }
 
 #[test]
 fn grade_says_which_rubric_it_uses() {
     let out = thuhoach!("grade", fixtures("xiv/x01_tot_can_bo_xa.txt"));
     let err = stderr(&out);
-    assert!(err.contains("Đại hội XIII") && err.contains("mặc định"), "{err}");
+    assert!(
+        err.contains("Đại hội XIII") && err.contains("mặc định"),
+        "{err}"
+    );
     let out = thuhoach!(
         "grade",
         fixtures("xiv/x01_tot_can_bo_xa.txt"),
         "--rubric",
         "dai-hoi-xiv"
     );
-    assert!(stderr(&out).contains("(dai-hoi-xiv, barem có sẵn)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(dai-hoi-xiv, barem có sẵn)"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -103,7 +115,11 @@ fn xiv_essays_under_the_xiii_rubric_are_off_topic_and_the_cli_names_the_xiv_rubr
         .values()
         .filter(|(_, f)| f.iter().any(|x| x == "off_topic"))
         .count();
-    assert!(off * 2 > rows.len(), "{off}/{} off topic: {rows:?}", rows.len());
+    assert!(
+        off * 2 > rows.len(),
+        "{off}/{} off topic: {rows:?}",
+        rows.len()
+    );
     assert!(err.contains("--rubric dai-hoi-xiv"), "{err}");
     // The XIV rubric on the same essays gives no such advice.
     let (_, err) = graded(&fixtures("xiv"), "dai-hoi-xiv");
@@ -144,7 +160,10 @@ fn new_rubrics_agree_with_the_fixture_labels() {
         let (rows, _) = graded(&fixtures(dir), id);
         let (exact, adjacent, n) = agreement(&fixtures(dir), &rows);
         assert!(exact * 2 > n, "{id}: exact {exact}/{n}: {rows:?}");
-        assert_eq!(adjacent, n, "{id}: within one level {adjacent}/{n}: {rows:?}");
+        assert_eq!(
+            adjacent, n,
+            "{id}: within one level {adjacent}/{n}: {rows:?}"
+        );
     }
 }
 
@@ -153,7 +172,11 @@ fn a_drafted_rubric_passes_check_and_grades_within_one_level_of_the_hand_written
     let tmp = tempfile::tempdir().expect("tempdir");
     for (source, dir, id) in [
         ("rubrics/references/dai-hoi-xiv.txt", "xiv", "dai-hoi-xiv"),
-        ("tests/fixtures/resolutions/nq04-tw4-xii.txt", "nq04", "nq04-tw4-xii"),
+        (
+            "tests/fixtures/resolutions/nq04-tw4-xii.txt",
+            "nq04",
+            "nq04-tw4-xii",
+        ),
     ] {
         let draft = tmp.path().join(format!("{dir}-nhap.toml"));
         let out = thuhoach!(

@@ -29,7 +29,12 @@ pub fn lint(spec: &Rubric, text: &str, name: &str) -> Result<(), RubricError> {
 
 /// Checks that the reference files of a rubric file (`[references] files` and `base_files`)
 /// exist, relative to `folder` (the rubric's folder).
-pub fn check_files(spec: &Rubric, folder: &Path, text: &str, name: &str) -> Result<(), RubricError> {
+pub fn check_files(
+    spec: &Rubric,
+    folder: &Path,
+    text: &str,
+    name: &str,
+) -> Result<(), RubricError> {
     let at = Locator { text, name };
     let refs = &spec.references;
     for (field, files) in [
@@ -101,8 +106,16 @@ pub fn describe_settings(out: &mut String, s: &Rubric) -> std::fmt::Result {
         out,
         "  hoặc bài gọi tên văn bản khác từ 2 lần và nhiều hơn tên văn bản này"
     )?;
-    writeln!(out, "  tên văn bản này (own_subjects): {}", shown(&ot.own_subjects))?;
-    writeln!(out, "  tên văn bản khác (other_subjects): {}", shown(&ot.other_subjects))?;
+    writeln!(
+        out,
+        "  tên văn bản này (own_subjects): {}",
+        shown(&ot.own_subjects)
+    )?;
+    writeln!(
+        out,
+        "  tên văn bản khác (other_subjects): {}",
+        shown(&ot.other_subjects)
+    )?;
     let r = &s.references;
     writeln!(out, "\nVăn bản tham chiếu (references):")?;
     writeln!(out, "  files: {}", shown(&r.files))?;
@@ -423,14 +436,18 @@ impl Locator<'_> {
     /// Line of the first `needle` inside the block, else the block's header line.
     fn in_block(&self, header: &str, index: usize, needle: &str) -> Option<usize> {
         let block = self.block(header, index)?;
-        let found = self.text[block.clone()].find(needle).map(|at| block.start + at);
+        let found = self.text[block.clone()]
+            .find(needle)
+            .map(|at| block.start + at);
         Some(line_of(self.text, found.unwrap_or(block.start)))
     }
 
     /// Line of the last `needle` inside the block (a duplicate is the later one).
     fn last_in_block(&self, header: &str, index: usize, needle: &str) -> Option<usize> {
         let block = self.block(header, index)?;
-        let found = self.text[block.clone()].rfind(needle).map(|at| block.start + at);
+        let found = self.text[block.clone()]
+            .rfind(needle)
+            .map(|at| block.start + at);
         Some(line_of(self.text, found.unwrap_or(block.start)))
     }
 
@@ -516,7 +533,10 @@ reason = "Nhận thức yếu"
     fn assert_at(text: &str, e: &RubricError, needle: &str) {
         let line = e.line.unwrap_or_else(|| panic!("no line: {e}"));
         let shown = text.lines().nth(line - 1).unwrap_or("");
-        assert!(shown.contains(needle), "line {line} is {shown:?}, not {needle:?}: {e}");
+        assert!(
+            shown.contains(needle),
+            "line {line} is {shown:?}, not {needle:?}: {e}"
+        );
     }
 
     #[test]
@@ -599,10 +619,9 @@ reason = "Nhận thức yếu"
 
     #[test]
     fn level_id_outside_the_contract() {
-        let bad = MINIMAL.replace("id = \"poor\"", "id = \"chua-dat\"").replace(
-            "cap = \"poor\"",
-            "cap = \"chua-dat\"",
-        );
+        let bad = MINIMAL
+            .replace("id = \"poor\"", "id = \"chua-dat\"")
+            .replace("cap = \"poor\"", "cap = \"chua-dat\"");
         let e = error_of(&bad);
         assert_eq!(e.field, "levels.id");
         assert!(e.message.contains("good, fair, average, poor"), "{e}");

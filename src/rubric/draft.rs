@@ -269,7 +269,8 @@ fn own_subjects(title: &str) -> Vec<String> {
         if w == "lần" && next == Some("thứ") {
             if let Some(n) = next2 {
                 let arabic = roman_value(n).or_else(|| ordinal_value(n));
-                if words[..i].iter().any(|x| x == "hội") && words.contains(&"đại".to_string()) {
+                if words[..i].iter().any(|x| x == "hội") && words.contains(&"đại".to_string())
+                {
                     // "lần thứ tư" alone would name any plenum; a congress's number is its own.
                     push(&mut out, format!("lần thứ {n}"));
                     push(&mut out, format!("đại hội {n}"));
@@ -325,10 +326,12 @@ fn roman_value(s: &str) -> Option<u32> {
 }
 
 fn ordinal_value(s: &str) -> Option<u32> {
-    ["nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"]
-        .iter()
-        .position(|w| *w == s)
-        .map(|p| p as u32 + 1)
+    [
+        "nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười",
+    ]
+    .iter()
+    .position(|w| *w == s)
+    .map(|p| p as u32 + 1)
 }
 
 /// Phrases as canonical syllable keys.
@@ -395,7 +398,11 @@ impl Background {
             .collect();
         let mut syllables: HashMap<String, usize> = HashMap::new();
         let mut pairs: HashMap<(String, String), usize> = HashMap::new();
-        for t in BACKGROUND_ESSAYS.iter().chain(STATISTICS_ESSAYS).chain([&text]) {
+        for t in BACKGROUND_ESSAYS
+            .iter()
+            .chain(STATISTICS_ESSAYS)
+            .chain([&text])
+        {
             for clause in clauses(t) {
                 for k in &clause {
                     *syllables.entry(k.clone()).or_default() += 1;
@@ -476,10 +483,12 @@ fn keys_of(s: &str) -> Vec<String> {
 
 /// Clauses of a text (split at punctuation), each as its syllable keys.
 fn clauses(text: &str) -> Vec<Gram> {
-    text.split([',', ';', ':', '.', '(', ')', '"', '“', '”', '?', '!', '–', '\n'])
-        .map(keys_of)
-        .filter(|c| !c.is_empty())
-        .collect()
+    text.split([
+        ',', ';', ':', '.', '(', ')', '"', '“', '”', '?', '!', '–', '\n',
+    ])
+    .map(keys_of)
+    .filter(|c| !c.is_empty())
+    .collect()
 }
 
 fn grams_of(text: &str) -> HashSet<Gram> {
@@ -587,7 +596,11 @@ fn short_label(heading: &str) -> String {
     };
     let words: Vec<&str> = clause.split_whitespace().take(16).collect();
     let joined = words.join(" ");
-    let lower = if joined.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) {
+    let lower = if joined
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase)
+    {
         let l = joined.to_lowercase();
         let mut chars = l.chars();
         chars
@@ -825,7 +838,11 @@ fn write_toml(w: &Written<'_>) -> String {
             "poor",
             "Bài chủ yếu liệt kê khẩu hiệu, cụm từ của Nghị quyết",
         ),
-        ("flag:repeated_text", "poor", "Bài có nhiều đoạn lặp lại nguyên văn"),
+        (
+            "flag:repeated_text",
+            "poor",
+            "Bài có nhiều đoạn lặp lại nguyên văn",
+        ),
         (
             "flag:copied_reference",
             "poor",
@@ -931,7 +948,10 @@ mod tests {
         let ids: Vec<&str> = r.spec.themes.iter().map(|t| t.label.as_str()).collect();
         // One theme per numbered item of the solutions section, one per other section.
         assert_eq!(r.spec.themes.len(), 5, "{ids:?}");
-        assert!(ids.iter().any(|l| l.starts_with("Đổi mới tư duy")), "{ids:?}");
+        assert!(
+            ids.iter().any(|l| l.starts_with("Đổi mới tư duy")),
+            "{ids:?}"
+        );
         let goals = r
             .spec
             .themes
@@ -941,7 +961,10 @@ mod tests {
         assert!(goals.required);
         let solutions = &r.spec.themes[2];
         assert!(
-            solutions.terms.iter().any(|t| t.contains("hợp tác xã kiểu")),
+            solutions
+                .terms
+                .iter()
+                .any(|t| t.contains("hợp tác xã kiểu")),
             "{:?}",
             solutions.terms
         );
@@ -950,7 +973,12 @@ mod tests {
             all_terms.iter().all(|t| phrase_keys(t).len() >= 2),
             "{all_terms:?}"
         );
-        assert!(r.spec.references.base.iter().any(|b| b.contains("tín dụng xanh")));
+        assert!(r
+            .spec
+            .references
+            .base
+            .iter()
+            .any(|b| b.contains("tín dụng xanh")));
     }
 
     #[test]
@@ -958,11 +986,20 @@ mod tests {
         let subjects = own_subjects(
             "NGHỊ QUYẾT HỘI NGHỊ LẦN THỨ NĂM BAN CHẤP HÀNH TRUNG ƯƠNG KHÓA XV Số 09-NQ/TW",
         );
-        assert!(subjects.contains(&"hội nghị trung ương 5".to_string()), "{subjects:?}");
-        assert!(subjects.contains(&"trung ương 5 khóa xv".to_string()), "{subjects:?}");
+        assert!(
+            subjects.contains(&"hội nghị trung ương 5".to_string()),
+            "{subjects:?}"
+        );
+        assert!(
+            subjects.contains(&"trung ương 5 khóa xv".to_string()),
+            "{subjects:?}"
+        );
         assert!(subjects.contains(&"09-nq/tw".to_string()), "{subjects:?}");
         let congress = own_subjects("Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng");
-        assert!(congress.contains(&"đại hội xiv".to_string()), "{congress:?}");
+        assert!(
+            congress.contains(&"đại hội xiv".to_string()),
+            "{congress:?}"
+        );
         assert!(congress.contains(&"đại hội 14".to_string()), "{congress:?}");
     }
 

@@ -276,13 +276,20 @@ mod tests {
         on_disk.sort();
         let mut shipped: Vec<String> = SHIPPED.iter().map(|s| s.id.to_string()).collect();
         shipped.sort();
-        assert_eq!(on_disk, shipped, "every rubrics/*.toml but the template is shipped");
+        assert_eq!(
+            on_disk, shipped,
+            "every rubrics/*.toml but the template is shipped"
+        );
         for s in SHIPPED {
             let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(s.file))
                 .expect("rubric file");
             assert_eq!(text, s.toml, "{} is compiled in as it is on disk", s.file);
             let r = s.compile().unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(r.reference.id, s.id, "{}: [rubric] id is the file name", s.file);
+            assert_eq!(
+                r.reference.id, s.id,
+                "{}: [rubric] id is the file name",
+                s.file
+            );
         }
     }
 
@@ -299,7 +306,11 @@ mod tests {
         assert_eq!(by_path.origin, Origin::File(path.clone()));
         assert!(by_path.describe().contains("nq04-tw4-xii.toml"));
         let e = choose(Some(Path::new("dai-hoi-xv"))).expect_err("unknown id");
-        assert!(e.message.contains("dai-hoi-xiii, dai-hoi-xiv, nq04-tw4-xii"), "{e}");
+        assert!(
+            e.message
+                .contains("dai-hoi-xiii, dai-hoi-xiv, nq04-tw4-xii"),
+            "{e}"
+        );
     }
 
     #[test]
