@@ -385,6 +385,22 @@ fn other_phrases(spec: &Rubric, at: &Locator<'_>) -> Result<(), RubricError> {
             }
         }
     }
+    for (i, doc) in ot.documents.iter().enumerate() {
+        for (field, list) in [
+            ("off_topic.documents.markers", &doc.markers),
+            ("off_topic.documents.subjects", &doc.subjects),
+        ] {
+            for p in list {
+                if let Some(problem) = phrase_problem(p) {
+                    return Err(at.error(
+                        at.in_block("[[off_topic.documents]]", i, &quoted(p)),
+                        field,
+                        format!("văn bản \"{}\": cụm \"{p}\" {problem}", doc.name),
+                    ));
+                }
+            }
+        }
+    }
     Ok(())
 }
 
@@ -587,6 +603,16 @@ reason = "Nhận thức yếu"
         let e = error_of(&bad);
         assert_eq!(e.field, "parts.headings");
         assert_at(&bad, &e, "headings");
+    }
+
+    #[test]
+    fn one_syllable_marker_of_another_document() {
+        let bad = format!(
+            "{MINIMAL}\n[off_topic]\nmin_theme_hits = 3\n\n[[off_topic.documents]]\nname = \"Văn bản khác\"\nsubjects = [\"văn bản khác\"]\nmarkers = [\"hạ tầng số\", \"xiv\"]\n"
+        );
+        let e = error_of(&bad);
+        assert_eq!(e.field, "off_topic.documents.markers");
+        assert_at(&bad, &e, "\"xiv\"");
     }
 
     #[test]

@@ -560,7 +560,7 @@ fn sources(doc: &Structure) -> Vec<Source> {
 }
 
 fn roman(n: usize) -> String {
-    const NUMERALS: [(usize, &str); 9] = [
+    const NUMERALS: [(usize, &str); 7] = [
         (50, "L"),
         (40, "XL"),
         (10, "X"),
@@ -568,13 +568,11 @@ fn roman(n: usize) -> String {
         (5, "V"),
         (4, "IV"),
         (1, "I"),
-        (0, ""),
-        (0, ""),
     ];
     let mut n = n;
     let mut out = String::new();
-    for (value, numeral) in NUMERALS.iter().filter(|(v, _)| *v > 0) {
-        while n >= *value {
+    for (value, numeral) in NUMERALS {
+        while n >= value {
             out.push_str(numeral);
             n -= value;
         }
