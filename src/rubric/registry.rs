@@ -314,6 +314,44 @@ mod tests {
     }
 
     #[test]
+    fn the_template_holds_no_shipped_resolution_s_names_or_markers() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rubrics/template.toml");
+        let template = CompiledRubric::from_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let t = &template.spec;
+        let keys = |p: &String| {
+            crate::text::phrase_keys(p)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+        };
+        let phrases: Vec<Vec<String>> = t
+            .themes
+            .iter()
+            .flat_map(|x| x.terms.iter().chain(&x.aliases))
+            .chain(&t.off_topic.other_resolutions)
+            .chain(&t.off_topic.own_subjects)
+            .chain(&t.off_topic.other_subjects)
+            .map(keys)
+            .collect();
+        for shipped in SHIPPED {
+            let r = shipped.compile().unwrap_or_else(|e| panic!("{e}"));
+            let ot = &r.spec.off_topic;
+            let names = ot.own_subjects.iter().chain(
+                ot.documents
+                    .iter()
+                    .flat_map(|d| d.subjects.iter().chain(&d.markers)),
+            );
+            for name in names {
+                assert!(
+                    !phrases.contains(&keys(name)),
+                    "the template uses \"{name}\", a name or marker of a real document ({})",
+                    shipped.id
+                );
+            }
+        }
+    }
+
+    #[test]
     fn sample_is_spread_and_bounded() {
         let items: Vec<usize> = (0..100).collect();
         let picked: Vec<usize> = sample(&items, 4).copied().collect();
