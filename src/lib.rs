@@ -429,8 +429,8 @@ impl Grader {
     }
 }
 
-/// The references essays are checked against: the rubric's `[references]` (base text and
-/// files, relative to the rubric's folder) and `extra` files or folders.
+/// The references essays are checked against: the rubric's `[references]` (base text, base
+/// files and reference files, both relative to the rubric's folder) and `extra` files or folders.
 pub fn references_for(
     rubric: &CompiledRubric,
     extra: &[PathBuf],
@@ -441,6 +441,11 @@ pub fn references_for(
         refs.add_base(base);
     }
     let folder = rubric.folder.clone().unwrap_or_default();
+    let base_files: Vec<PathBuf> = spec.base_files.iter().map(|f| folder.join(f)).collect();
+    if !base_files.is_empty() {
+        refs.add_base_paths(&base_files)
+            .map_err(|e| Error::Other(e.to_string()))?;
+    }
     let mut files: Vec<PathBuf> = spec.files.iter().map(|f| folder.join(f)).collect();
     files.extend(extra.iter().cloned());
     if !files.is_empty() {

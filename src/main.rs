@@ -14,6 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use thuhoach::index::{EssayIndex, SearchOptions};
 use thuhoach::originality::Thresholds;
 use thuhoach::report::{explain, write_report, Format, ReportFormat, Roster, RowWriter};
+use thuhoach::rubric::registry::TopicTally;
 use thuhoach::{CompiledRubric, Grader};
 
 /// Output buffer: a JSON row is about 12 KB, so a few dozen rows per write.
@@ -37,7 +38,8 @@ enum Command {
         /// Essay files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Rubric (barem) TOML file; default: the built-in Nghị quyết Đại hội XIII rubric.
+        /// Rubric (barem): a TOML file or a shipped rubric's id (`thuhoach rubric list`);
+        /// default: the built-in Nghị quyết Đại hội XIII rubric.
         #[arg(long)]
         rubric: Option<PathBuf>,
         /// Output format; default: from --out's extension, else table.
@@ -180,8 +182,22 @@ enum SearchFormat {
 
 #[derive(Subcommand)]
 enum RubricCommand {
-    /// Validate a rubric file and print what it contains.
+    /// Validate a rubric (file or shipped id) and print every setting it contains.
     Check { file: PathBuf },
+    /// List the shipped rubrics (usable as `--rubric <id>`).
+    List,
+    /// Draft a rubric from a resolution's full text (.docx, .pdf, .txt…) for a secretary to edit.
+    Draft {
+        /// The resolution's full text.
+        #[arg(long)]
+        from: PathBuf,
+        /// Id of the new rubric (lower case, no diacritics, hyphens), e.g. nq-tw5-khoa-xiv.
+        #[arg(long)]
+        id: String,
+        /// Write the rubric here (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// How a run ended, apart from hard errors.
@@ -234,11 +250,9 @@ fn usage(msg: impl Into<String>) -> anyhow::Error {
     anyhow!(UsageError(msg.into()))
 }
 
+/// `--rubric`: a file, else a shipped rubric's id, else the default.
 fn load_rubric(path: Option<&Path>) -> anyhow::Result<CompiledRubric> {
-    Ok(match path {
-        Some(p) => CompiledRubric::from_file(p)?,
-        None => CompiledRubric::builtin()?,
-    })
+    Ok(thuhoach::rubric::registry::choose(path)?.rubric)
 }
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
@@ -255,13 +269,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             skip_done,
         } => {
             let files = thuhoach::collect_inputs(&paths).map_err(|e| usage(e.to_string()))?;
-            let grader = originality_grader(
-                load_rubric(rubric.as_deref())?,
-                &files,
-                &reference,
-                dupes,
-                jobs.unwrap_or(0),
-            )?;
+            let chosen = thuhoach::rubric::registry::choose(rubric.as_deref())?;
+            eprintln!("thuhoach: {}", chosen.describe());
+            let grader =
+                originality_grader(chosen.rubric, &files, &reference, dupes, jobs.unwrap_or(0))?;
             match out.as_deref().and_then(ReportFormat::from_path) {
                 Some(report_format) if report_format != ReportFormat::Csv => grade_to_report(
                     &grader,
@@ -417,8 +428,45 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Rubric {
             command: RubricCommand::Check { file },
         } => {
-            let rubric = CompiledRubric::from_file(&file)?;
+            let rubric = load_rubric(Some(&file))?;
             print!("{}", thuhoach::rubric::describe(&rubric));
+            Ok(Outcome::AllHandled)
+        }
+        Command::Rubric {
+            command: RubricCommand::List,
+        } => {
+            let mut out = io::stdout().lock();
+            for r in thuhoach::rubric::registry::list()? {
+                let default = if r.default { " (mặc định)" } else { "" };
+                writeln!(out, "{:<14} {}{default}", r.id, r.title)?;
+                writeln!(
+                    out,
+                    "{:<14} {}; {} chủ đề, phiên bản {}",
+                    "", r.resolution, r.themes, r.version
+                )?;
+            }
+            writeln!(out, "\nDùng: thuhoach grade <thư mục> --rubric <mã>")?;
+            out.flush()?;
+            Ok(Outcome::AllHandled)
+        }
+        Command::Rubric {
+            command: RubricCommand::Draft { from, id, out },
+        } => {
+            let draft = thuhoach::rubric::draft::draft_file(&from, &id)
+                .map_err(|e| usage(e.to_string()))?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &draft.toml)
+                        .with_context(|| format!("không ghi được {}", path.display()))?;
+                    eprintln!(
+                        "đã ghi {} ({} chủ đề); kiểm tra: thuhoach rubric check {}",
+                        path.display(),
+                        draft.themes,
+                        path.display()
+                    );
+                }
+                None => print!("{}", draft.toml),
+            }
             Ok(Outcome::AllHandled)
         }
     }
@@ -488,7 +536,12 @@ fn grade_to_report(
 ) -> anyhow::Result<Outcome> {
     let roster = load_roster(roster)?;
     let mut rows = Vec::with_capacity(files.len());
-    grader.grade_files(files, jobs.unwrap_or(0), |row| rows.push(row))?;
+    let mut tally = TopicTally::new();
+    grader.grade_files(files, jobs.unwrap_or(0), |row| {
+        tally.observe(&row);
+        rows.push(row)
+    })?;
+    advise_rubric(&tally, grader.rubric());
     write_report(&rows, roster.as_ref(), grader.rubric(), out).map_err(|e| usage(e.to_string()))?;
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     eprintln!(
@@ -534,6 +587,13 @@ fn originality_grader(
         grader.find_duplicates(files, jobs)?;
     }
     Ok(grader)
+}
+
+/// Says on stderr when another shipped rubric fits the batch better than the chosen one.
+fn advise_rubric(tally: &TopicTally, rubric: &CompiledRubric) {
+    if let Some(s) = tally.suggest(rubric) {
+        eprintln!("thuhoach: {}", s.message(rubric));
+    }
 }
 
 fn print_clusters(
@@ -627,8 +687,10 @@ fn grade(
     };
     let mut failed = 0usize;
     let mut write_error: Option<io::Error> = None;
+    let mut tally = TopicTally::new();
     let skipped = grader.grade_files_skipping(files, jobs.unwrap_or(0), done.as_ref(), |row| {
         progress.inc(1);
+        tally.observe(&row);
         if row.error.is_some() {
             failed += 1;
         }
@@ -646,6 +708,7 @@ fn grade(
         return Err(e.into());
     }
     writer.finish()?;
+    advise_rubric(&tally, grader.rubric());
     if failed > 0 {
         eprintln!(
             "thuhoach: {failed}/{} tệp không chấm được (xem cột lỗi)",

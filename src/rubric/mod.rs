@@ -1,7 +1,10 @@
 //! Rubrics: the TOML schema, its validation with clear messages, and the compiled form that
 //! assessment runs on.
 
+pub mod check;
+pub mod draft;
 mod matcher;
+pub mod registry;
 mod schema;
 
 use std::collections::HashSet;
@@ -27,10 +30,16 @@ pub const DEFAULT_RUBRIC_NAME: &str = "rubrics/dai-hoi-xiii.toml (built-in)";
 
 /// Files the shipped rubrics refer to, compiled in so the built-in rubric works anywhere.
 /// Paths are relative to `rubrics/`.
-const SHIPPED_FILES: &[(&str, &str)] = &[(
-    "references/dai-hoi-xiii.txt",
-    include_str!("../../rubrics/references/dai-hoi-xiii.txt"),
-)];
+const SHIPPED_FILES: &[(&str, &str)] = &[
+    (
+        "references/dai-hoi-xiii.txt",
+        include_str!("../../rubrics/references/dai-hoi-xiii.txt"),
+    ),
+    (
+        "references/dai-hoi-xiv.txt",
+        include_str!("../../rubrics/references/dai-hoi-xiv.txt"),
+    ),
+];
 
 /// The shared thesaurus of the political register (`corpus/lexicon/thesaurus.toml`).
 const THESAURUS_TOML: &str = include_str!("../../corpus/lexicon/thesaurus.toml");
@@ -134,7 +143,10 @@ impl CompiledRubric {
             field: "-".into(),
             message: format!("không đọc được tệp barem: {e}"),
         })?;
-        Self::from_toml_in(&text, &name, path.parent())
+        let rubric = Self::from_toml_in(&text, &name, path.parent())?;
+        let folder = rubric.folder.clone().unwrap_or_default();
+        check::check_files(&rubric.spec, &folder, &text, &name)?;
+        Ok(rubric)
     }
 
     /// Parses and checks rubric TOML; `name` is used in error messages. Files the rubric names
@@ -158,6 +170,7 @@ impl CompiledRubric {
                 message: e.message().trim().to_string(),
             }
         })?;
+        check::lint(&spec, text, name)?;
         let sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
         let mut rubric = compile(spec, sha256, text, name, folder)?;
         rubric.folder = folder.map(Path::to_path_buf);
@@ -665,7 +678,7 @@ pub fn describe(r: &CompiledRubric) -> String {
                 rule.when, rule.cap, rule.reason
             )?;
         }
-        Ok(())
+        check::describe_settings(&mut out, s)
     })();
     out
 }

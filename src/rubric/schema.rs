@@ -124,6 +124,10 @@ pub struct References {
     /// Text everyone is expected to quote (slogans, the congress theme): never counted as copying.
     #[serde(default)]
     pub base: Vec<String>,
+    /// Files whose text is base (e.g. the resolution's list of signs everyone quotes), relative
+    /// to the rubric file.
+    #[serde(default)]
+    pub base_files: Vec<String>,
 }
 
 /// Who the rubric is: its stable id and the resolution it grades.
