@@ -110,6 +110,10 @@ pub enum AuditError {
     /// The decision lacks something the log needs (who, why, which grade).
     #[error("quyết định thiếu thông tin: {0}")]
     Incomplete(String),
+    /// The decision cannot be recorded as asked (unknown grade, file not in the results, text
+    /// changed since grading…); the message says why, in Vietnamese.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl AuditError {
@@ -359,6 +363,117 @@ pub fn verify(path: &Path) -> Result<usize, AuditError> {
         return Err(altered(path, count, lines, CUT));
     }
     Ok(count)
+}
+
+/// A committee's override as asked for on the command line.
+#[derive(Debug, Clone)]
+pub struct OverrideRequest<'a> {
+    /// The essay, as typed (a path; matched against the results' `file`).
+    pub file: &'a str,
+    /// The grade as typed: a level id or label, diacritics optional ("Tốt", "kha", "good").
+    pub grade: &'a str,
+    pub by: &'a str,
+    pub reason: &'a str,
+    /// Results of `grade --format jsonl` holding the engine's grade; without them the file is
+    /// graded now with `rubric`.
+    pub results: Option<&'a Path>,
+}
+
+/// Records `request` in `log`: the grade named against `rubric`'s levels, the engine's row
+/// found in the results (or the file graded now), the old grade the one in force (the last
+/// decision for the file, else the engine's), and the file's hash checked against the row's
+/// when the file can be read, so a decision is never tied to a text nobody graded.
+pub fn record_override(
+    log: &DecisionLog,
+    request: &OverrideRequest,
+    rubric: &crate::CompiledRubric,
+) -> Result<Decision, AuditError> {
+    let level = crate::rubric::resolve_level(rubric, request.grade)
+        .map_err(|e| AuditError::Refused(e.to_string()))?;
+    let row = match request.results {
+        Some(results) => {
+            let rows = crate::report::read_results(results)
+                .map_err(|e| AuditError::Refused(e.to_string()))?;
+            find_row(rows, request.file).ok_or_else(|| {
+                AuditError::Refused(format!(
+                    "{}: không có bài “{}” trong kết quả chấm (so theo đường dẫn và tên tệp)",
+                    results.display(),
+                    request.file
+                ))
+            })?
+        }
+        None => crate::Grader::new(rubric.clone()).grade_file(Path::new(request.file)),
+    };
+    let on_disk = file_sha256(Path::new(&row.file))
+        .or_else(|_| file_sha256(Path::new(request.file)))
+        .ok();
+    let sha = match (&row.sha256, on_disk) {
+        (Some(graded), Some(now)) if *graded != now => {
+            return Err(AuditError::Refused(format!(
+                "{}: nội dung tệp đã thay đổi sau khi chấm; hãy chấm lại rồi mới ghi quyết định",
+                row.file
+            )))
+        }
+        (Some(graded), _) => graded.clone(),
+        (None, Some(now)) => now,
+        (None, None) => {
+            return Err(AuditError::Refused(format!(
+                "{}: không đọc được tệp để ghi mã băm nội dung{}",
+                row.file,
+                row.error
+                    .as_deref()
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default()
+            )))
+        }
+    };
+    let earlier = final_grades(&read(log.path())?).remove(&row.file);
+    let old_grade = earlier.map(|d| d.new_grade).or(row.grade);
+    let rubric_ref = if row.rubric.id.is_empty() {
+        rubric.reference.clone()
+    } else {
+        row.rubric
+    };
+    log.append(NewDecision {
+        by: request.by.to_string(),
+        file: row.file,
+        file_sha256: sha,
+        old_grade,
+        new_grade: level.id.clone(),
+        reason: request.reason.to_string(),
+        rubric: rubric_ref,
+    })
+}
+
+/// The row of `file`: the same path as written, the same file on disk, or the only row with
+/// that file name.
+fn find_row(rows: Vec<crate::Assessment>, file: &str) -> Option<crate::Assessment> {
+    let canon = |p: &str| std::fs::canonicalize(p).ok();
+    let wanted = canon(file);
+    let name = |p: &str| {
+        Path::new(p)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+    };
+    if let Some(i) = rows.iter().position(|r| r.file == file) {
+        return rows.into_iter().nth(i);
+    }
+    if let Some(i) = wanted
+        .as_ref()
+        .and_then(|w| rows.iter().position(|r| canon(&r.file).as_ref() == Some(w)))
+    {
+        return rows.into_iter().nth(i);
+    }
+    let same_name: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| name(&r.file).is_some() && name(&r.file) == name(file))
+        .map(|(i, _)| i)
+        .collect();
+    match same_name[..] {
+        [i] => rows.into_iter().nth(i),
+        _ => None,
+    }
 }
 
 /// The decision in force for each file: the last one recorded wins.

@@ -146,6 +146,35 @@ enum Command {
         #[command(subcommand)]
         command: RubricCommand,
     },
+    /// Record the committee's decision on one essay's grade (append-only, tamper-evident log).
+    Override {
+        /// Decisions log (JSON Lines; created on first use).
+        #[arg(long)]
+        log: PathBuf,
+        /// The essay file (as in the results, or its path).
+        #[arg(long)]
+        file: String,
+        /// The committee's grade: Tốt, Khá, Trung bình, Chưa đạt (diacritics optional) or an id.
+        #[arg(long)]
+        grade: String,
+        /// Who decides (name, title).
+        #[arg(long)]
+        by: String,
+        /// Why (written into the log and the report).
+        #[arg(long)]
+        reason: String,
+        /// Results of `grade --format jsonl` with the engine's grade; else the file is graded now.
+        #[arg(long)]
+        results: Option<PathBuf>,
+        /// Rubric (barem) naming the levels; default: built-in.
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+    },
+    /// Decisions log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// The analyzer as a Hugging Face tokenizer, for ML pipelines in other systems.
     Tokenizer {
         #[command(subcommand)]
@@ -160,6 +189,13 @@ enum TokenizerCommand {
         #[arg(long, default_value = "tokenizer.json")]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check that no entry of a decisions log was changed, removed or reordered
+    /// (exit 0 intact, 1 altered).
+    Verify { log: PathBuf },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -405,6 +441,55 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Outcome::AllHandled
             })
         }
+        Command::Override {
+            log,
+            file,
+            grade,
+            by,
+            reason,
+            results,
+            rubric,
+        } => {
+            let rubric = load_rubric(rubric.as_deref())?;
+            let request = thuhoach::audit::OverrideRequest {
+                file: &file,
+                grade: &grade,
+                by: &by,
+                reason: &reason,
+                results: results.as_deref(),
+            };
+            let log = thuhoach::audit::DecisionLog::open(log);
+            let d = thuhoach::audit::record_override(&log, &request, &rubric)
+                .map_err(|e| usage(e.to_string()))?;
+            let label = |id: &str| {
+                rubric
+                    .level_index(id)
+                    .map_or(id.to_string(), |i| rubric.spec.levels[i].label.clone())
+            };
+            println!(
+                "Đã ghi quyết định số {} vào {}: {} — {} → {} (người quyết định: {}).",
+                d.seq,
+                log.path().display(),
+                d.file,
+                d.old_grade.as_deref().map_or("(chưa có)".into(), label),
+                label(&d.new_grade),
+                d.by
+            );
+            Ok(Outcome::AllHandled)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { log },
+        } => match thuhoach::audit::verify(&log) {
+            Ok(n) => {
+                println!("{}: nguyên vẹn, {n} quyết định.", log.display());
+                Ok(Outcome::AllHandled)
+            }
+            Err(e @ thuhoach::audit::AuditError::Altered { .. }) => {
+                println!("{e}");
+                Ok(Outcome::SomeFailed)
+            }
+            Err(e) => Err(usage(e.to_string())),
+        },
         Command::Tokenizer {
             command: TokenizerCommand::Export { out },
         } => {
