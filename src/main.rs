@@ -13,7 +13,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use thuhoach::index::{EssayIndex, SearchOptions};
 use thuhoach::originality::Thresholds;
-use thuhoach::report::{explain, write_report, Format, ReportFormat, Roster, RowWriter};
+use thuhoach::report::{
+    apply_decisions, explain, write_report, write_report_with, Format, ReportFormat, ReportOptions,
+    Roster, RowWriter,
+};
 use thuhoach::{CompiledRubric, Grader};
 
 /// Output buffer: a JSON row is about 12 KB, so a few dozen rows per write.
@@ -76,6 +79,9 @@ enum Command {
         /// Output: .xlsx, .docx, .html or .csv.
         #[arg(long)]
         out: PathBuf,
+        /// The committee's decisions log (`thuhoach override`): the report uses the final grades.
+        #[arg(long)]
+        overrides: Option<PathBuf>,
     },
     /// Clusters of essays copied from each other, with the shared passages.
     Dupes {
@@ -350,12 +356,30 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             roster,
             rubric,
             out,
+            overrides,
         } => {
             let rubric = load_rubric(rubric.as_deref())?;
-            let rows =
+            let mut rows =
                 thuhoach::report::read_results(&results).map_err(|e| usage(e.to_string()))?;
             let roster = load_roster(roster.as_deref())?;
-            write_report(&rows, roster.as_ref(), &rubric, &out)
+            let mut options = ReportOptions::default();
+            if let Some(log) = overrides {
+                thuhoach::audit::verify(&log).map_err(|e| {
+                    usage(format!(
+                        "{e}. Không lập báo cáo từ một sổ quyết định không toàn vẹn."
+                    ))
+                })?;
+                let decisions = thuhoach::audit::read(&log).map_err(|e| usage(e.to_string()))?;
+                options.decisions = apply_decisions(&mut rows, &decisions, &rubric);
+                eprintln!(
+                    "thuhoach: áp dụng {} quyết định của tổ đánh giá",
+                    options.decisions.changes.len()
+                );
+                for w in options.decisions.warnings() {
+                    eprintln!("thuhoach: {w}");
+                }
+            }
+            write_report_with(&rows, roster.as_ref(), &rubric, &out, &options)
                 .map_err(|e| usage(e.to_string()))?;
             eprintln!("đã ghi {} ({} bài)", out.display(), rows.len());
             Ok(Outcome::AllHandled)
