@@ -379,6 +379,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     eprintln!("thuhoach: {w}");
                 }
             }
+            print_matching(&rows, roster.as_ref(), &rubric);
             write_report_with(&rows, roster.as_ref(), &rubric, &out, &options)
                 .map_err(|e| usage(e.to_string()))?;
             eprintln!("đã ghi {} ({} bài)", out.display(), rows.len());
@@ -582,6 +583,14 @@ fn print_hits(
     Ok(())
 }
 
+/// Tells the secretary how the essays matched the roster (nothing without one).
+fn print_matching(rows: &[thuhoach::Assessment], roster: Option<&Roster>, rubric: &CompiledRubric) {
+    let summary = thuhoach::report::Summary::build(rows, roster, &rubric.spec.levels);
+    if let Some(line) = summary.matching_vi() {
+        eprintln!("thuhoach: {line}");
+    }
+}
+
 fn load_roster(path: Option<&Path>) -> anyhow::Result<Option<Roster>> {
     path.map(|p| Roster::from_path(p).map_err(|e| usage(e.to_string())))
         .transpose()
@@ -598,6 +607,7 @@ fn grade_to_report(
     let roster = load_roster(roster)?;
     let mut rows = Vec::with_capacity(files.len());
     grader.grade_files(files, jobs.unwrap_or(0), |row| rows.push(row))?;
+    print_matching(&rows, roster.as_ref(), grader.rubric());
     write_report(&rows, roster.as_ref(), grader.rubric(), out).map_err(|e| usage(e.to_string()))?;
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     eprintln!(

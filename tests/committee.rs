@@ -262,3 +262,199 @@ fn editing_one_byte_of_the_log_fails_verify_naming_that_entry() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("mục thứ 2"), "{}", stderr(&out));
 }
+
+/// A short essay with the given header lines.
+fn essay(header: &str) -> String {
+    format!(
+        "{header}\n\nBÀI THU HOẠCH\nHọc tập, quán triệt Nghị quyết Đại hội XIII của Đảng\n\n\
+         Qua học tập Nghị quyết, tôi nhận thức rõ ba đột phá chiến lược và sáu nhiệm vụ trọng \
+         tâm. Bản thân tôi sẽ liên hệ với nhiệm vụ của đơn vị, tích cực học tập và làm theo.\n"
+    )
+}
+
+/// Essays and a roster typed as a chi bộ secretary types them: no diacritics, upper case,
+/// Hoà/Hòa, trailing spaces, abbreviated and long cell names, a member without an essay, an
+/// essay without "Họ và tên", an essay in a cell folder, a name in two cells, an essay from
+/// someone not on the roster whose address is not a cell.
+fn secretary_batch() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let essays = dir.path().join("bai");
+    let police = essays.join("Chi bộ Công an");
+    std::fs::create_dir_all(&police).expect("mkdir");
+    let files: [(&Path, &str, &str); 8] = [
+        (
+            &essays,
+            "huyen.txt",
+            "Họ và tên: Lê Thị Thanh Huyền\nChi bộ: Trường Trung học cơ sở Yên Thạch",
+        ),
+        (
+            &essays,
+            "hoa.txt",
+            "Họ và tên: Nguyễn Văn Hòa\nChi bộ: Chi bộ Trường THCS Yên Thạch",
+        ),
+        (
+            &essays,
+            "duc.txt",
+            "Họ và tên: Phạm Minh Đức\nChi bộ: Chi bộ Bệnh viện huyện Xuân Hải",
+        ),
+        (
+            &essays,
+            "lan.txt",
+            "Họ và tên: Đỗ Thị Lan\nChi bộ: Trường THCS Yên Thạch",
+        ),
+        (&police, "Lâm Văn Phước.txt", "Kính gửi: Chi ủy"),
+        (&police, "an.txt", "Họ và tên: Nguyễn Văn An"),
+        (
+            &essays,
+            "khach.txt",
+            "Họ và tên: Vũ Văn Khách\nĐơn vị: Xóm 5, xã Nghi Phong",
+        ),
+        (&essays, "binh.txt", "Họ và tên: Bùi Văn Bình"),
+    ];
+    for (folder, name, header) in files {
+        std::fs::write(folder.join(name), essay(header)).expect("write essay");
+    }
+    let roster = dir.path().join("danh-sach.csv");
+    std::fs::write(
+        &roster,
+        "DANH SÁCH ĐẢNG VIÊN HỌC TẬP NGHỊ QUYẾT\n\
+         STT,Họ và tên,Năm sinh,Chi bộ,Ghi chú\n\
+         1,LE THI THANH HUYEN ,1985,Chi bộ Trường THCS Yên Thạch,\n\
+         2,Nguyễn Văn Hoà,1979,Chi bộ Trường THCS Yên Thạch,\n\
+         3,Trần Thị Mai,1990,Chi bộ Trường THCS Yên Thạch,nghỉ phép\n\
+         4,Nguyễn Văn An,1988,Chi bộ Trường THCS Yên Thạch,\n\
+         5,Bùi Văn Bình,1970,Chi bộ Trường THCS Yên Thạch,\n\
+         6,PHẠM MINH ĐỨC,1980,\"Khối Nội, Bệnh viện Đa khoa huyện Xuân Hải\",\n\
+         7,Đỗ Thị Lan  ,1992,\"Khối Nội, Bệnh viện Đa khoa huyện Xuân Hải\",\n\
+         8,Lâm Văn Phước,1975,Chi bộ Công an,\n\
+         9,Nguyễn Văn An,1983,Chi bộ Công an,\n\
+         10,Hoàng Thị Thu,1991,Chi bộ Công an,\n\
+         11,Bùi Văn Bình,1986,Chi bộ Công an,\n",
+    )
+    .expect("write roster");
+    (dir, essays, roster)
+}
+
+#[test]
+fn a_roster_typed_by_a_secretary_gives_exact_participation_and_cells() {
+    use thuhoach::report::{read_results, Roster, Summary, UNKNOWN_UNIT};
+    let (dir, essays, roster_path) = secretary_batch();
+    let results = dir.path().join("ket-qua.jsonl");
+    let out = thuhoach!("grade", &essays, "--out", &results, "--dupes", "off");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = read_results(&results).unwrap();
+    let roster = Roster::from_path(&roster_path).unwrap();
+    assert_eq!(roster.members.len(), 11);
+    let rubric = thuhoach::CompiledRubric::builtin().unwrap();
+    let s = Summary::build(&rows, Some(&roster), &rubric.spec.levels);
+
+    let cells: Vec<(&str, Option<usize>, Option<usize>, usize)> = s
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.members, u.members_submitted, u.essays))
+        .collect();
+    assert_eq!(
+        cells,
+        vec![
+            ("Chi bộ Trường THCS Yên Thạch", Some(5), Some(2), 2),
+            (
+                "Khối Nội, Bệnh viện Đa khoa huyện Xuân Hải",
+                Some(2),
+                Some(2),
+                2
+            ),
+            ("Chi bộ Công an", Some(4), Some(2), 2),
+            (UNKNOWN_UNIT, Some(0), Some(0), 2),
+        ],
+        "no cell made up from an essay's address"
+    );
+    assert_eq!(s.total.members, Some(11));
+    assert_eq!(s.total.members_submitted, Some(6));
+    assert_eq!(s.total.participation, Some(54.5));
+    assert_eq!(s.units[1].participation, Some(100.0));
+    let missing: Vec<&str> = s.missing.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        missing,
+        [
+            "Trần Thị Mai",
+            "Nguyễn Văn An",
+            "Bùi Văn Bình",
+            "Hoàng Thị Thu",
+            "Bùi Văn Bình"
+        ]
+    );
+
+    let by_file = |name: &str| {
+        rows.iter()
+            .position(|r| r.file.ends_with(name))
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let member_row = |name: &str| {
+        s.placements[by_file(name)]
+            .member
+            .map(|m| roster.members[m].row)
+    };
+    // Rows of the CSV: title 1, header 2, members from 3.
+    assert_eq!(member_row("huyen.txt"), Some(3));
+    assert_eq!(member_row("hoa.txt"), Some(4));
+    assert_eq!(member_row("duc.txt"), Some(8));
+    assert_eq!(
+        member_row("lan.txt"),
+        Some(9),
+        "unique name, other cell wording"
+    );
+    assert_eq!(
+        member_row("Lâm Văn Phước.txt"),
+        Some(10),
+        "name from the file"
+    );
+    assert_eq!(
+        member_row("an.txt"),
+        Some(11),
+        "the cell folder settles the name"
+    );
+    assert_eq!(member_row("khach.txt"), None);
+    assert_eq!(member_row("binh.txt"), None);
+
+    let note = |name: &str| s.placements[by_file(name)].note.clone().unwrap_or_default();
+    assert!(
+        note("lan.txt").contains("khác danh sách"),
+        "{}",
+        note("lan.txt")
+    );
+    assert!(note("Lâm Văn Phước.txt").contains("tên tệp"));
+    assert_eq!(
+        note("duc.txt"),
+        "",
+        "long and short wordings of one cell agree"
+    );
+    let why = s
+        .review_of(by_file("binh.txt"))
+        .unwrap()
+        .reasons
+        .join(" | ");
+    assert!(
+        why.contains("Trùng tên với 2 đảng viên")
+            && why.contains("Chi bộ Trường THCS Yên Thạch, dòng 7")
+            && why.contains("Chi bộ Công an, dòng 13"),
+        "candidates listed: {why}"
+    );
+    let matching = s.matching_vi().unwrap();
+    assert!(matching.contains("6/8 bài khớp"), "{matching}");
+
+    // The terminal and the report say it too.
+    let report = dir.path().join("bao-cao.html");
+    let out = thuhoach!(
+        "report",
+        &results,
+        "--roster",
+        &roster_path,
+        "--out",
+        &report
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("6/8 bài khớp"), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&report).unwrap();
+    assert!(page.contains("6/8 bài khớp"));
+    assert!(!page.contains("Xóm 5"), "address is not a cell");
+}

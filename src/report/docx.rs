@@ -223,6 +223,9 @@ fn main_section(ctx: &Context) -> Section {
         fmt_int_vi(t.errors)
     ));
     sec = sec.add_paragraph(body(&first));
+    if let Some(matching) = s.matching_vi() {
+        sec = sec.add_paragraph(body(&matching));
+    }
     let dist: Vec<String> = s
         .levels
         .iter()

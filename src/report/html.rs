@@ -151,6 +151,9 @@ fn write_page(h: &mut String, ctx: &Context) -> std::fmt::Result {
     card("Bài không chấm được", fmt_int_vi(t.errors))?;
     card("Bài cần xem xét lại", fmt_int_vi(t.review))?;
     writeln!(h, "</div>")?;
+    if let Some(matching) = s.matching_vi() {
+        writeln!(h, "<p>{}</p>", esc(&matching))?;
+    }
     legend(h, s)?;
     writeln!(h, "<table class=\"chart\"><tbody>")?;
     chart_row(h, s, t, true)?;

@@ -256,7 +256,11 @@ fn detail_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
             } else {
                 "Không có trong danh sách"
             };
-            put(&mut sheet, Cell::Text(matched.into()))?;
+            let matched = match &p.note {
+                Some(note) => format!("{matched}; {note}"),
+                None => matched.to_string(),
+            };
+            put(&mut sheet, Cell::Text(matched))?;
         }
         let review = review_of[i].map(|r| r.join("; "));
         put(&mut sheet, Cell::Text(review.unwrap_or_default()))?;
