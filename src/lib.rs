@@ -23,6 +23,7 @@
 
 pub mod assess;
 pub mod audit;
+pub mod calibrate;
 pub mod grade;
 pub mod index;
 pub mod ingest;

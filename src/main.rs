@@ -176,6 +176,21 @@ enum Command {
         #[arg(long)]
         rubric: Option<PathBuf>,
     },
+    /// Fit the rubric's level thresholds to grades the committee gave by hand; print agreement
+    /// before and after (cross-validated) and write the tuned rubric.
+    Calibrate {
+        /// Results of `grade --format jsonl` for the labeled essays.
+        results: PathBuf,
+        /// CSV with columns file,grade (repeatable): the committee's grades, matched by file name.
+        #[arg(long, required = true)]
+        labels: Vec<PathBuf>,
+        /// Rubric to tune; default: built-in.
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Write the tuned rubric (TOML) here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Decisions log tools.
     Audit {
         #[command(subcommand)]
@@ -224,6 +239,11 @@ enum SearchFormat {
 enum RubricCommand {
     /// Validate a rubric file and print what it contains.
     Check { file: PathBuf },
+    /// Write the built-in rubric (TOML, commented) to edit; to standard output without --out.
+    Export {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// How a run ended, apart from hard errors.
@@ -502,6 +522,61 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             );
             Ok(Outcome::AllHandled)
         }
+        Command::Calibrate {
+            results,
+            labels,
+            rubric,
+            out,
+        } => {
+            let text = match &rubric {
+                Some(p) => std::fs::read_to_string(p)
+                    .with_context(|| format!("không đọc được barem {}", p.display()))
+                    .map_err(|e| usage(format!("{e:#}")))?,
+                None => thuhoach::rubric::DEFAULT_RUBRIC_TOML.to_string(),
+            };
+            let rubric = load_rubric(rubric.as_deref())?;
+            let rows =
+                thuhoach::report::read_results(&results).map_err(|e| usage(e.to_string()))?;
+            let mut all = Vec::new();
+            for path in &labels {
+                all.extend(
+                    thuhoach::calibrate::read_labels(path, &rubric)
+                        .map_err(|e| usage(e.to_string()))?,
+                );
+            }
+            let c = thuhoach::calibrate::calibrate(&rows, &all, &rubric)
+                .map_err(|e| usage(e.to_string()))?;
+            print!("{}", c.render());
+            if let Some(out) = out {
+                let names: Vec<String> = labels
+                    .iter()
+                    .map(|p| {
+                        // The folder and the file: "dev/labels.csv".
+                        let parts: Vec<_> = p.components().rev().take(2).collect();
+                        parts
+                            .into_iter()
+                            .rev()
+                            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    })
+                    .collect();
+                let note = c.note(
+                    &names.join(", "),
+                    &thuhoach::report::ReportDate::today().short_vi(),
+                );
+                let tuned = thuhoach::calibrate::tuned_rubric_text(&text, &c, &note)
+                    .map_err(|e| usage(e.to_string()))?;
+                std::fs::write(&out, tuned)
+                    .with_context(|| format!("không ghi được {}", out.display()))?;
+                eprintln!(
+                    "đã ghi barem hiệu chỉnh {} (kiểm tra: thuhoach rubric check {})",
+                    out.display(),
+                    out.display()
+                );
+            }
+            Ok(Outcome::AllHandled)
+        }
         Command::Audit {
             command: AuditCommand::Verify { log },
         } => match thuhoach::audit::verify(&log) {
@@ -529,6 +604,24 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         } => {
             let rubric = CompiledRubric::from_file(&file)?;
             print!("{}", thuhoach::rubric::describe(&rubric));
+            Ok(Outcome::AllHandled)
+        }
+        Command::Rubric {
+            command: RubricCommand::Export { out },
+        } => {
+            let text = thuhoach::rubric::DEFAULT_RUBRIC_TOML;
+            match out {
+                Some(out) => {
+                    std::fs::write(&out, text)
+                        .with_context(|| format!("không ghi được {}", out.display()))?;
+                    eprintln!("đã ghi barem mặc định vào {}", out.display());
+                }
+                None => {
+                    let mut stdout = io::stdout().lock();
+                    stdout.write_all(text.as_bytes())?;
+                    stdout.flush()?;
+                }
+            }
             Ok(Outcome::AllHandled)
         }
     }

@@ -458,3 +458,56 @@ fn a_roster_typed_by_a_secretary_gives_exact_participation_and_cells() {
     assert!(page.contains("6/8 bài khớp"));
     assert!(!page.contains("Xóm 5"), "address is not a cell");
 }
+
+/// The line of figures under a heading of `calibrate`'s output.
+fn figures_after(output: &str, heading: &str) -> String {
+    let mut lines = output.lines().skip_while(|l| !l.starts_with(heading));
+    lines
+        .next()
+        .unwrap_or_else(|| panic!("no {heading} in {output}"));
+    lines.next().expect("figures line").to_string()
+}
+
+#[test]
+fn calibrate_writes_a_rubric_that_checks_and_reproduces_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("dev.jsonl");
+    let out = thuhoach!("grade", dev_dir(), "--out", &results);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let labels = dev_dir().join("labels.csv");
+    let tuned = dir.path().join("tuned.toml");
+    let out = thuhoach!("calibrate", &results, "--labels", &labels, "--out", &tuned);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first = stdout(&out);
+    assert!(first.contains("kiểm định chéo 5 phần"), "{first}");
+    assert!(first.contains("QWK"));
+    let written = figures_after(&first, "Barem ghi ra");
+
+    let check = thuhoach!("rubric", "check", &tuned);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let text = std::fs::read_to_string(&tuned).unwrap();
+    assert!(text.contains("-hc1\""), "version bumped");
+    assert!(text.contains("# Ngưỡng min_score dưới đây do `thuhoach calibrate`"));
+    assert!(text.contains("dev/labels.csv"));
+
+    // Grading again with the tuned rubric gives the figures printed for it.
+    let again = dir.path().join("dev-tuned.jsonl");
+    let out = thuhoach!("grade", dev_dir(), "--rubric", &tuned, "--out", &again);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = thuhoach!("calibrate", &again, "--labels", &labels, "--rubric", &tuned);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(figures_after(&stdout(&out), "TRƯỚC"), written);
+}
+
+#[test]
+fn rubric_export_writes_the_built_in_rubric() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("barem.toml");
+    let out = thuhoach!("rubric", "export", "--out", &out_file);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap(),
+        thuhoach::rubric::DEFAULT_RUBRIC_TOML
+    );
+    assert!(thuhoach!("rubric", "check", &out_file).status.success());
+}
