@@ -125,9 +125,12 @@ enum Command {
         /// Only essays of this party cell / unit (diacritics optional).
         #[arg(long)]
         unit: Option<String>,
-        /// Only essays with this grade id (good, fair, average, poor).
+        /// Only essays with this grade: Tốt, Khá, Trung bình, Chưa đạt (diacritics optional) or an id.
         #[arg(long)]
         grade: Option<String>,
+        /// Rubric whose levels --grade names (default: built-in).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
         #[arg(long)]
         min_score: Option<f64>,
         /// Only essays with this flag (repeatable), e.g. near_duplicate.
@@ -316,6 +319,24 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             dupes,
             skip_done,
         } => {
+            let report_out = out.as_deref().and_then(ReportFormat::from_path);
+            if roster.is_some() && !matches!(report_out, Some(f) if f != ReportFormat::Csv) {
+                bail!(usage(
+                    "--roster chỉ dùng khi --out là báo cáo .xlsx, .docx hoặc .html; kết quả từng bài \
+                     (.csv, .jsonl, bảng) không dùng danh sách. Hãy chấm ra .jsonl rồi lập báo cáo: \
+                     thuhoach report KQ.jsonl --roster DS.xlsx --out bao-cao.csv"
+                ));
+            }
+            if let Some(done) = &skip_done {
+                let jsonl = format.or_else(|| Format::from_extension(done)) == Some(Format::Jsonl);
+                if out.as_deref() != Some(done.as_path()) || !jsonl {
+                    bail!(usage(format!(
+                        "--skip-done {} phải là chính tệp --out (.jsonl) để các bài mới được ghi nối \
+                         vào; với tệp --out khác, các bài đã chấm sẽ vắng mặt trong tệp mới",
+                        done.display()
+                    )));
+                }
+            }
             let files = thuhoach::collect_inputs(&paths).map_err(|e| usage(e.to_string()))?;
             let grader = originality_grader(
                 load_rubric(rubric.as_deref())?,
@@ -437,12 +458,22 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             index,
             unit,
             grade,
+            rubric,
             min_score,
             flag,
             limit,
             format,
         } => {
             let idx = EssayIndex::open(&index).map_err(|e| usage(e.to_string()))?;
+            let grade = match grade {
+                Some(g) => {
+                    let rubric = load_rubric(rubric.as_deref())?;
+                    let level = thuhoach::rubric::resolve_level(&rubric, &g)
+                        .map_err(|e| usage(format!("--grade: {e}")))?;
+                    Some(level.id.clone())
+                }
+                None => None,
+            };
             let opts = SearchOptions {
                 unit,
                 grade,
@@ -801,6 +832,8 @@ fn grade(
         bail!(usage("không tìm thấy tệp .docx hoặc .txt nào để chấm"));
     }
     let done = match skip_done {
+        // First run of a resumable batch: nothing is done yet.
+        Some(p) if !p.exists() => Some(thuhoach::DoneSet::default()),
         Some(p) => Some(
             thuhoach::DoneSet::from_jsonl(p, grader.rubric())
                 .map_err(|e| usage(format!("--skip-done {}: {e}", p.display())))?,

@@ -4,6 +4,7 @@
 mod levels;
 mod matcher;
 mod schema;
+mod toml_vi;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -101,7 +102,7 @@ impl CompiledRubric {
                 file: name.to_string(),
                 line,
                 field: field_of_toml_error(e.message()),
-                message: e.message().trim().to_string(),
+                message: toml_vi::explain(e.message(), line.and_then(|l| text.lines().nth(l - 1))),
             }
         })?;
         let sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
