@@ -82,6 +82,8 @@ enum Command {
         /// The committee's decisions log (`thuhoach override`): the report uses the final grades.
         #[arg(long)]
         overrides: Option<PathBuf>,
+        #[command(flatten)]
+        committee: CommitteeArgs,
     },
     /// Clusters of essays copied from each other, with the shared passages.
     Dupes {
@@ -213,6 +215,60 @@ enum TokenizerCommand {
         #[arg(long, default_value = "tokenizer.json")]
         out: PathBuf,
     },
+}
+
+/// Who issues the report and when: a `[committee]` TOML file, and options over it.
+#[derive(clap::Args)]
+struct CommitteeArgs {
+    /// TOML file with a [committee] table (name, parent, place, date, number, signer_title,
+    /// signer_name); options below override it.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// The committee issuing the report, e.g. "TỔ ĐÁNH GIÁ BÀI THU HOẠCH".
+    #[arg(long)]
+    committee: Option<String>,
+    /// The party committee above it, e.g. "ĐẢNG BỘ XÃ YÊN THẠCH".
+    #[arg(long)]
+    parent: Option<String>,
+    /// Place in the date line, e.g. "Yên Thạch".
+    #[arg(long)]
+    place: Option<String>,
+    /// Date of the report: 05/06/2026 or 2026-06-05 (default: today).
+    #[arg(long)]
+    date: Option<String>,
+    /// Document number, e.g. "Số 12-BC/TĐG".
+    #[arg(long)]
+    number: Option<String>,
+    /// Signer's title, e.g. "TỔ TRƯỞNG".
+    #[arg(long)]
+    signer_title: Option<String>,
+    /// Signer's name.
+    #[arg(long)]
+    signer_name: Option<String>,
+}
+
+impl CommitteeArgs {
+    fn options(self) -> anyhow::Result<ReportOptions> {
+        let mut options = ReportOptions::default();
+        if let Some(path) = &self.config {
+            thuhoach::report::CommitteeConfig::from_file(path)
+                .map_err(|e| usage(e.to_string()))?
+                .apply(&mut options)
+                .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+        }
+        thuhoach::report::CommitteeConfig {
+            name: self.committee,
+            parent: self.parent,
+            place: self.place,
+            date: self.date,
+            number: self.number,
+            signer_title: self.signer_title,
+            signer_name: self.signer_name,
+        }
+        .apply(&mut options)
+        .map_err(|e| usage(format!("--date: {e}")))?;
+        Ok(options)
+    }
 }
 
 #[derive(Subcommand)]
@@ -398,12 +454,13 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             rubric,
             out,
             overrides,
+            committee,
         } => {
+            let mut options = committee.options()?;
             let rubric = load_rubric(rubric.as_deref())?;
             let mut rows =
                 thuhoach::report::read_results(&results).map_err(|e| usage(e.to_string()))?;
             let roster = load_roster(roster.as_deref())?;
-            let mut options = ReportOptions::default();
             if let Some(log) = overrides {
                 thuhoach::audit::verify(&log).map_err(|e| {
                     usage(format!(

@@ -511,3 +511,94 @@ fn rubric_export_writes_the_built_in_rubric() {
     );
     assert!(thuhoach!("rubric", "check", &out_file).status.success());
 }
+
+/// A part of a .docx (or .xlsx) file as text.
+fn zip_part(path: &Path, part: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).expect("zip");
+    let mut s = String::new();
+    zip.by_name(part)
+        .expect("part")
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}
+
+#[test]
+fn the_report_carries_the_committee_fields_and_keeps_hashes_out_of_the_body() {
+    let g = graded();
+    let config = g.dir.path().join("to-danh-gia.toml");
+    std::fs::write(
+        &config,
+        "[committee]\nname = \"TỔ ĐÁNH GIÁ BÀI THU HOẠCH\"\nparent = \"ĐẢNG BỘ XÃ YÊN THẠCH\"\n\
+         place = \"Yên Thạch\"\ndate = \"05/06/2026\"\nnumber = \"Số 12-BC/TĐG\"\n\
+         signer_title = \"TỔ TRƯỞNG\"\nsigner_name = \"Nguyễn Thị Lan\"\n",
+    )
+    .unwrap();
+    let docx = g.dir.path().join("bc.docx");
+    let out = thuhoach!(
+        "report",
+        &g.results,
+        "--config",
+        &config,
+        "--signer-name",
+        "Trần Văn Bình",
+        "--out",
+        &docx
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let xml = zip_part(&docx, "word/document.xml");
+    for wanted in [
+        "ĐẢNG BỘ XÃ YÊN THẠCH",
+        "Số 12-BC/TĐG",
+        "Yên Thạch, ngày 05 tháng 6 năm 2026",
+        "TỔ TRƯỞNG",
+        "Trần Văn Bình",
+    ] {
+        assert!(xml.contains(wanted), "{wanted}");
+    }
+    assert!(
+        !xml.contains("Nguyễn Thị Lan"),
+        "the option overrides the file"
+    );
+    let appendix = xml.find("PHỤ LỤC").expect("appendix");
+    let sha = rows(&g.results)[0]["rubric"]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let at = xml.find(&sha).expect("hash in the annex");
+    assert!(at > appendix, "hash only in the annex");
+    assert!(!xml[..appendix].contains("phần mềm thuhoach"));
+    let footers: String = (1..=3)
+        .filter_map(|i| {
+            let name = format!("word/footer{i}.xml");
+            zip::ZipArchive::new(std::fs::File::open(&docx).unwrap())
+                .ok()?
+                .by_name(&name)
+                .ok()
+                .map(|_| zip_part(&docx, &name))
+        })
+        .collect();
+    assert!(footers.contains("PAGE"), "page numbers: {footers}");
+
+    // A bad date is refused in Vietnamese.
+    let out = thuhoach!(
+        "report",
+        &g.results,
+        "--date",
+        "31/02/2026x",
+        "--out",
+        &docx
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("không đúng dạng"), "{}", stderr(&out));
+
+    // The people's CSV: BOM, `;`, decimal commas.
+    let csv_file = g.dir.path().join("bc.csv");
+    assert!(thuhoach!("report", &g.results, "--out", &csv_file)
+        .status
+        .success());
+    let bytes = std::fs::read(&csv_file).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFSTT;Chi b"));
+    assert!(String::from_utf8_lossy(&bytes).contains(";100,0;"));
+}

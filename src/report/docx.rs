@@ -7,13 +7,14 @@
 use std::path::Path;
 
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, LineSpacingType, PageMargin, PageOrientationType, PageSize,
-    Paragraph, Run, RunFonts, Section, SpecialIndentType, Table, TableAlignmentType, TableCell,
-    TableCellMargins, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum,
+    PageOrientationType, PageSize, Paragraph, Run, RunFonts, Section, SpecialIndentType, Table,
+    TableAlignmentType, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType,
+    VMergeType, WidthType,
 };
 
 use super::committee::{
-    decision_cells, method_notes, short_file, Context, DECISION_HEADERS, SHA_NOTE,
+    annex_notes, decision_cells, method_notes, short_file, Context, DECISION_HEADERS, SHA_NOTE,
 };
 use super::summary::{fmt_dec_vi, fmt_int_vi, UnitRow, UNKNOWN_UNIT};
 use super::ReportError;
@@ -157,13 +158,15 @@ pub(crate) fn write(ctx: &Context, out: &Path) -> Result<(), ReportError> {
 fn build(ctx: &Context) -> Docx {
     let main = main_section(ctx)
         .page_size(PageSize::new().size(A4_W, A4_H))
-        .page_margin(margins(1_701, 1_134));
+        .page_margin(margins(1_701, 1_134))
+        .footer(page_footer());
     let doc = Docx::new()
         .default_fonts(fonts())
         .default_size(BODY)
         .add_section(main);
     let doc = appendix(ctx, doc);
-    doc.page_size(A4_H, A4_W)
+    doc.footer(page_footer())
+        .page_size(A4_H, A4_W)
         .page_orient(PageOrientationType::Landscape)
         .page_margin(margins(1_134, 1_134))
 }
@@ -314,15 +317,7 @@ fn main_section(ctx: &Context) -> Section {
     // IV. Rubric and method.
     sec = sec.add_paragraph(heading(&format!("{}. BAREM CHẤM VÀ CÁCH TÍNH", roman(n))));
     for note in method_notes(ctx) {
-        sec = sec.add_paragraph(match note.strip_prefix(SHA_NOTE) {
-            // A 64-character hash cannot be justified: its own line, smaller.
-            Some(hash) => Paragraph::new()
-                .add_run(run(SHA_NOTE, TEXT))
-                .add_run(run(hash, TEXT.size(SMALL)))
-                .indent(None, Some(SpecialIndentType::FirstLine(567)), None, None)
-                .line_spacing(spacing(0, 120)),
-            None => body(&note),
-        });
+        sec = sec.add_paragraph(body(&note));
     }
     sec.add_paragraph(para("", TEXT, AlignmentType::Left))
         .add_table(signature_block(ctx))
@@ -350,6 +345,11 @@ fn header_block(ctx: &Context) -> Table {
             AlignmentType::Center,
         ))
         .add_paragraph(para("*", TEXT, AlignmentType::Center))
+        .add_paragraph(para(
+            &ctx.options.number(),
+            TEXT.size(TABLE),
+            AlignmentType::Center,
+        ))
         .width(left, WidthType::Dxa);
     let r = TableCell::new()
         .add_paragraph(para(
@@ -556,7 +556,11 @@ fn signature_block(ctx: &Context) -> Table {
             TEXT.bold(),
             AlignmentType::Center,
         ))
-        .add_paragraph(para("TỔ TRƯỞNG", TEXT.bold(), AlignmentType::Center))
+        .add_paragraph(para(
+            &ctx.options.signer_title(),
+            TEXT.bold(),
+            AlignmentType::Center,
+        ))
         .add_paragraph(para(
             "(Ký, ghi rõ họ tên)",
             TEXT.italic(),
@@ -565,6 +569,11 @@ fn signature_block(ctx: &Context) -> Table {
         .add_paragraph(para("", TEXT, AlignmentType::Center))
         .add_paragraph(para("", TEXT, AlignmentType::Center))
         .add_paragraph(para("", TEXT, AlignmentType::Center))
+        .add_paragraph(para(
+            ctx.options.signer_name.as_deref().unwrap_or(""),
+            TEXT.bold(),
+            AlignmentType::Center,
+        ))
         .width(right, WidthType::Dxa);
     Table::without_borders(vec![TableRow::new(vec![l, r])])
         .set_grid(vec![left, right])
@@ -647,12 +656,32 @@ fn appendix(ctx: &Context, doc: Docx) -> Docx {
     doc = doc.add_paragraph(
         para("", TEXT.size(SMALL), AlignmentType::Left).line_spacing(spacing(0, 60)),
     );
-    doc.add_paragraph(para(
+    let mut doc = doc.add_paragraph(para(
         "Ghi chú: tỷ lệ (%) từng mức tính trên số bài đã chấm của chi bộ; tổng mỗi dòng bằng 100%. \
          Số bài đã chấm = số bài nộp − số bài không chấm được.",
         TEXT.italic().size(SMALL),
         AlignmentType::Left,
-    ))
+    ));
+    for note in annex_notes(ctx) {
+        let p = match note.strip_prefix(SHA_NOTE) {
+            Some(hash) => Paragraph::new()
+                .add_run(run(SHA_NOTE, TEXT.italic().size(SMALL)))
+                .add_run(run(hash, TEXT.size(SMALL - 4))),
+            None => para(&note, TEXT.italic().size(SMALL), AlignmentType::Left),
+        };
+        doc = doc.add_paragraph(p);
+    }
+    doc
+}
+
+/// "Trang 1", "Trang 2"… centred at the bottom of every page.
+fn page_footer() -> Footer {
+    Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_run(run("Trang ", TEXT.size(SMALL)))
+            .add_page_num(PageNum::new())
+            .align(AlignmentType::Center),
+    )
 }
 
 fn unit_row(ctx: &Context, stt: Option<usize>, u: &UnitRow, widths: &[usize], st: St) -> TableRow {

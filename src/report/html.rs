@@ -5,7 +5,9 @@
 
 use std::fmt::Write;
 
-use super::committee::{decision_cells, method_notes, short_file, Context, DECISION_HEADERS};
+use super::committee::{
+    annex_notes, decision_cells, method_notes, short_file, Context, DECISION_HEADERS,
+};
 use super::summary::{fmt_dec_vi, fmt_int_vi, Summary, UnitRow, UNKNOWN_UNIT};
 
 /// Bar colours by level, highest first (good, fair, average, poor), then greys.
@@ -107,11 +109,12 @@ fn write_page(h: &mut String, ctx: &Context) -> std::fmt::Result {
     // Administrative header and title.
     writeln!(
         h,
-        "<div class=\"head\"><div class=\"left\"><div>{}</div><div class=\"b\">{}</div><div>*</div></div>\
+        "<div class=\"head\"><div class=\"left\"><div>{}</div><div class=\"b\">{}</div><div>*</div><div>{}</div></div>\
          <div class=\"right\"><div class=\"b u big\">ĐẢNG CỘNG SẢN VIỆT NAM</div><div>&nbsp;</div>\
          <div class=\"i\">{}, {}</div></div></div>",
         esc(&o.parent()),
         esc(&o.committee()),
+        esc(&o.number()),
         esc(&o.place()),
         esc(&ctx.date.long_vi())
     )?;
@@ -289,6 +292,21 @@ fn write_page(h: &mut String, ctx: &Context) -> std::fmt::Result {
         roman(n)
     )?;
     for note in method_notes(ctx) {
+        writeln!(h, "<li>{}</li>", esc(&note))?;
+    }
+    writeln!(h, "</ul>")?;
+    writeln!(
+        h,
+        "<div class=\"head\"><div class=\"left\"></div><div class=\"right\"><div class=\"b\">{}</div>\
+         <div class=\"i\">(Ký, ghi rõ họ tên)</div><div>&nbsp;</div><div>&nbsp;</div><div class=\"b\">{}</div></div></div>",
+        esc(&o.signer_title()),
+        esc(o.signer_name.as_deref().unwrap_or(""))
+    )?;
+    writeln!(
+        h,
+        "<h2>Phụ lục: kiểm tra số liệu</h2>\n<ul class=\"notes\">"
+    )?;
+    for note in annex_notes(ctx) {
         writeln!(h, "<li>{}</li>", esc(&note))?;
     }
     writeln!(h, "</ul>\n</body>\n</html>")

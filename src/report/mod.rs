@@ -15,7 +15,8 @@ use std::io::{self, Write};
 use std::path::Path;
 
 pub use committee::{
-    summary_csv, write_report, write_report_with, ReportDate, ReportFormat, ReportOptions,
+    summary_csv, write_report, write_report_with, CommitteeConfig, ReportDate, ReportFormat,
+    ReportOptions,
 };
 pub use error::ReportError;
 pub use explain::explain;

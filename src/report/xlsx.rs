@@ -10,8 +10,8 @@ use rust_xlsxwriter::{
 };
 
 use super::committee::{
-    decision_cells, flag_labels, method_notes, short_file, summary_cells, summary_headers, Cell,
-    Context, DECISION_HEADERS,
+    annex_notes, decision_cells, flag_labels, method_notes, short_file, summary_cells,
+    summary_headers, Cell, Context, DECISION_HEADERS,
 };
 use super::{missing_themes, ReportError};
 
@@ -45,7 +45,10 @@ impl Formats {
             .set_border(FormatBorder::Thin);
         Formats {
             header,
-            text: Format::new().set_border(FormatBorder::Thin),
+            text: Format::new()
+                .set_border(FormatBorder::Thin)
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             int: Format::new()
                 .set_num_format("0")
                 .set_border(FormatBorder::Thin),
@@ -153,6 +156,22 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
     if !decisions.changes.is_empty() || !decisions.warnings().is_empty() {
         decisions_sheet(book.add_worksheet().set_name("Quyết định của tổ")?, ctx, &f)?;
     }
+    // The title block printed on every page of every sheet: who issues it, what it is, its
+    // number and date; page numbers below.
+    let escape = |s: String| s.replace('&', "&&");
+    for ws in book.worksheets_mut() {
+        let title = format!(
+            "&L&9{}&C&\"-,Bold\"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, PHÂN LOẠI BÀI THU HOẠCH\n&\"-,Regular\"{}&R&9{}\n{}, {}",
+            escape(ctx.options.committee()),
+            escape(ws.name()),
+            escape(ctx.options.number()),
+            escape(ctx.options.place()),
+            ctx.date.short_vi()
+        );
+        ws.set_header(&title);
+        ws.set_footer("&CTrang &P/&N");
+        ws.set_margins(0.5, 0.5, 1.0, 0.6, 0.3, 0.3);
+    }
     Ok(book)
 }
 
@@ -177,7 +196,7 @@ fn summary_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), X
     sheet.finish(last_unit_row)?;
     r += 2;
     let wrap = f.note.clone().set_text_wrap().set_align(FormatAlign::Top);
-    for note in method_notes(ctx) {
+    for note in method_notes(ctx).into_iter().chain(annex_notes(ctx)) {
         let lines = (note.chars().count() as f64 / (width * 1.1))
             .ceil()
             .max(1.0);
