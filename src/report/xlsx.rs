@@ -15,9 +15,9 @@ use super::committee::{
 };
 use super::{missing_themes, ReportError};
 
-/// Widths are in characters; long text is cut off visually, not wrapped.
+/// Widths are in characters; longer text wraps (so a sheet prints one page wide and readable).
 const MIN_WIDTH: f64 = 6.0;
-const MAX_WIDTH: f64 = 60.0;
+const MAX_WIDTH: f64 = 30.0;
 
 struct Formats {
     header: Format,
@@ -67,6 +67,8 @@ impl Formats {
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     widths: Vec<f64>,
+    /// Lines the tallest wrapped cell of each data row needs.
+    lines: std::collections::BTreeMap<u32, f64>,
 }
 
 impl<'a> Sheet<'a> {
@@ -85,7 +87,11 @@ impl<'a> Sheet<'a> {
         ws.set_paper_size(9); // A4
         ws.set_print_fit_to_pages(1, 0);
         ws.set_repeat_rows(0, 0)?;
-        Ok(Sheet { ws, widths })
+        Ok(Sheet {
+            ws,
+            widths,
+            lines: Default::default(),
+        })
     }
 
     fn fit(&mut self, col: usize, chars: usize) {
@@ -95,7 +101,11 @@ impl<'a> Sheet<'a> {
     }
 
     fn text(&mut self, row: u32, col: usize, s: &str, f: &Format) -> Result<(), XlsxError> {
-        self.fit(col, s.chars().count());
+        let chars = s.chars().count();
+        self.fit(col, chars);
+        let lines = (chars as f64 / (MAX_WIDTH * 1.25)).ceil();
+        let tallest = self.lines.entry(row).or_insert(1.0);
+        *tallest = tallest.max(lines);
         self.ws.write_string_with_format(row, col as u16, s, f)?;
         Ok(())
     }
@@ -122,6 +132,12 @@ impl<'a> Sheet<'a> {
     fn finish(self, last_row: u32) -> Result<(), XlsxError> {
         for (c, w) in self.widths.iter().enumerate() {
             self.ws.set_column_width(c as u16, *w)?;
+        }
+        // Spreadsheets do not grow rows for wrapped text written by a program: set them.
+        for (&row, &lines) in &self.lines {
+            if row > 0 && row <= last_row && lines > 1.0 {
+                self.ws.set_row_height(row, 13.0 * lines + 2.0)?;
+            }
         }
         let last_col = self.widths.len().saturating_sub(1) as u16;
         self.ws.autofilter(0, 0, last_row.max(1), last_col)?;
