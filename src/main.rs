@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context};
 use clap::{Parser, Subcommand};
+
 use indicatif::{ProgressBar, ProgressStyle};
 
 use thuhoach::index::{EssayIndex, SearchOptions};
@@ -26,7 +27,7 @@ const OUTPUT_BUFFER: usize = 256 * 1024;
 #[command(
     name = "thuhoach",
     version,
-    about = "Chấm bài thu hoạch Nghị quyết: grade Vietnamese reflection essays (Tốt / Khá / Trung bình / Chưa đạt) with evidence."
+    about = "Chấm bài thu hoạch Nghị quyết: xếp loại Tốt / Khá / Trung bình / Chưa đạt, có dẫn chứng (grade Vietnamese reflection essays)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -35,67 +36,67 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Grade essays (.docx, .txt; folders are searched recursively).
+    /// Chấm bài (.docx, .odt, .pdf, .txt…; thư mục được đọc cả thư mục con).
     Grade {
-        /// Essay files or folders.
+        /// Tệp bài hoặc thư mục bài.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Rubric (barem) TOML file; default: the built-in Nghị quyết Đại hội XIII rubric.
+        /// Tệp barem (TOML); mặc định: barem Nghị quyết Đại hội XIII có sẵn.
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Output format; default: from --out's extension, else table.
+        /// Định dạng kết quả (format); mặc định theo đuôi tệp --out, không có thì in bảng.
         #[arg(long, value_enum)]
         format: Option<Format>,
-        /// Write results to this file (.json, .jsonl, .csv, .txt) instead of standard output.
+        /// Ghi kết quả vào tệp này (.jsonl, .json, .csv, .txt; .xlsx/.docx/.html: báo cáo).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Worker threads (default: all cores). Results are identical for any value.
+        /// Số luồng xử lý (mặc định: mọi nhân); kết quả như nhau với mọi giá trị.
         #[arg(long)]
         jobs: Option<usize>,
-        /// Party roster (.csv or .xlsx) for the committee report written by --out .xlsx/.docx/.html.
+        /// Danh sách đảng viên (.csv, .xlsx) cho báo cáo khi --out là .xlsx/.docx/.html.
         #[arg(long)]
         roster: Option<PathBuf>,
-        /// Reference text (file or folder: the resolution, sample essays) to check copying against.
+        /// Văn bản đối chiếu sao chép (tệp hoặc thư mục: Nghị quyết, bài mẫu).
         #[arg(long)]
         reference: Vec<PathBuf>,
-        /// Near-duplicates within the batch: auto = on for batches up to 20,000 files.
+        /// So trùng lặp giữa các bài: auto = bật khi lô không quá 20.000 tệp.
         #[arg(long, value_enum, default_value = "auto")]
         dupes: DupesMode,
-        /// Resume: leave out files already in this results .jsonl with the same content and
-        /// rubric. If it is also the --out file, new rows are appended to it.
+        /// Chấm tiếp: bỏ qua bài đã có trong tệp kết quả .jsonl này (cùng nội dung, cùng
+        /// barem); phải là chính tệp --out, bài mới được ghi nối vào.
         #[arg(long)]
         skip_done: Option<PathBuf>,
     },
-    /// Committee report from grade results: per party cell, participation, Tốt/Khá/Trung bình.
+    /// Lập báo cáo của tổ đánh giá từ kết quả chấm: theo chi bộ, tỷ lệ tham gia, xếp loại.
     Report {
-        /// Results of `grade --format jsonl`.
+        /// Tệp kết quả chấm (.jsonl của lệnh grade).
         results: PathBuf,
-        /// Party roster (.csv or .xlsx): STT, Họ và tên, Chi bộ, optional Tệp.
+        /// Danh sách đảng viên (.csv, .xlsx): STT, Họ và tên, Chi bộ, có thể có cột Tệp.
         #[arg(long)]
         roster: Option<PathBuf>,
-        /// Rubric whose levels label the report (default: built-in).
+        /// Barem đặt tên các mức xếp loại (mặc định: barem có sẵn).
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Output: .xlsx, .docx, .html or .csv.
+        /// Tệp báo cáo: .docx, .xlsx, .html hoặc .csv.
         #[arg(long)]
         out: PathBuf,
-        /// The committee's decisions log (`thuhoach override`): the report uses the final grades.
+        /// Sổ quyết định của tổ (lệnh override): báo cáo dùng xếp loại cuối cùng của tổ.
         #[arg(long)]
         overrides: Option<PathBuf>,
         #[command(flatten)]
         committee: CommitteeArgs,
     },
-    /// Clusters of essays copied from each other, with the shared passages.
+    /// Tìm các nhóm bài chép của nhau, kèm đoạn giống nhau.
     Dupes {
-        /// Essay files or folders.
+        /// Tệp bài hoặc thư mục bài.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Reference text (file or folder): the rubric's base text is excluded from matching.
+        /// Văn bản đối chiếu (tệp hoặc thư mục): phần trích Nghị quyết không tính là chép nhau.
         #[arg(long)]
         reference: Vec<PathBuf>,
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Similarity (0–1) from which two essays are near-duplicates.
+        /// Mức giống nhau (0–1) từ đó hai bài bị coi là gần trùng.
         #[arg(long, default_value_t = 0.5)]
         threshold: f64,
         #[arg(long, value_enum, default_value = "table")]
@@ -103,39 +104,39 @@ enum Command {
         #[arg(long)]
         jobs: Option<usize>,
     },
-    /// Build or update a search index (re-indexing a file replaces it).
+    /// Lập hoặc cập nhật chỉ mục tìm kiếm (lập lại một tệp thì thay bản cũ).
     Index {
-        /// Essay files or folders.
+        /// Tệp bài hoặc thư mục bài.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Index folder (created if missing).
+        /// Thư mục chỉ mục (tạo mới nếu chưa có).
         #[arg(long)]
         index: PathBuf,
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Remove essays whose files no longer exist.
+        /// Xóa khỏi chỉ mục các bài mà tệp không còn.
         #[arg(long)]
         prune: bool,
         #[arg(long)]
         jobs: Option<usize>,
     },
-    /// Search indexed essays: words and "quoted phrases", with or without diacritics.
+    /// Tìm trong các bài đã lập chỉ mục: từ và "cụm từ trong ngoặc kép", có dấu hoặc không.
     Search {
         query: String,
         #[arg(long)]
         index: PathBuf,
-        /// Only essays of this party cell / unit (diacritics optional).
+        /// Chỉ bài của chi bộ / đơn vị này (có dấu hoặc không).
         #[arg(long)]
         unit: Option<String>,
-        /// Only essays with this grade: Tốt, Khá, Trung bình, Chưa đạt (diacritics optional) or an id.
+        /// Chỉ bài có xếp loại này: Tốt, Khá, Trung bình, Chưa đạt (có dấu hoặc không).
         #[arg(long)]
         grade: Option<String>,
-        /// Rubric whose levels --grade names (default: built-in).
+        /// Barem có các mức mà --grade nêu (mặc định: barem có sẵn).
         #[arg(long)]
         rubric: Option<PathBuf>,
         #[arg(long)]
         min_score: Option<f64>,
-        /// Only essays with this flag (repeatable), e.g. near_duplicate.
+        /// Chỉ bài có cờ cảnh báo này (lặp lại được), ví dụ near_duplicate.
         #[arg(long)]
         flag: Vec<String>,
         #[arg(long, default_value_t = 20)]
@@ -143,65 +144,65 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: SearchFormat,
     },
-    /// Explain one essay's grade in Vietnamese: themes with evidence, parts, flags, advice.
+    /// Giải thích xếp loại một bài: chủ đề và câu dẫn chứng, các phần, cảnh báo, lời khuyên.
     Explain {
         file: PathBuf,
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Reference text (file or folder) to show copied passages from.
+        /// Văn bản đối chiếu (tệp hoặc thư mục) để chỉ ra đoạn sao chép.
         #[arg(long)]
         reference: Vec<PathBuf>,
     },
-    /// Rubric (barem) tools.
+    /// Công cụ barem: kiểm tra, xuất barem có sẵn.
     Rubric {
         #[command(subcommand)]
         command: RubricCommand,
     },
-    /// Record the committee's decision on one essay's grade (append-only, tamper-evident log).
+    /// Ghi quyết định xếp loại của tổ cho một bài (sổ chỉ ghi thêm, phát hiện được sửa đổi).
     Override {
-        /// Decisions log (JSON Lines; created on first use).
+        /// Sổ quyết định (JSON Lines; tạo mới khi dùng lần đầu).
         #[arg(long)]
         log: PathBuf,
-        /// The essay file (as in the results, or its path).
+        /// Tệp bài (như trong kết quả chấm, hoặc đường dẫn).
         #[arg(long)]
         file: String,
-        /// The committee's grade: Tốt, Khá, Trung bình, Chưa đạt (diacritics optional) or an id.
+        /// Xếp loại của tổ: Tốt, Khá, Trung bình, Chưa đạt (có dấu hoặc không).
         #[arg(long)]
         grade: String,
-        /// Who decides (name, title).
+        /// Người quyết định (họ tên, chức vụ).
         #[arg(long)]
         by: String,
-        /// Why (written into the log and the report).
+        /// Lý do (ghi vào sổ và báo cáo).
         #[arg(long)]
         reason: String,
-        /// Results of `grade --format jsonl` with the engine's grade; else the file is graded now.
+        /// Tệp kết quả chấm có xếp loại của máy; không có thì chấm lại bài ngay.
         #[arg(long)]
         results: Option<PathBuf>,
-        /// Rubric (barem) naming the levels; default: built-in.
+        /// Barem có các mức xếp loại (mặc định: barem có sẵn).
         #[arg(long)]
         rubric: Option<PathBuf>,
     },
-    /// Fit the rubric's level thresholds to grades the committee gave by hand; print agreement
-    /// before and after (cross-validated) and write the tuned rubric.
+    /// Hiệu chỉnh ngưỡng xếp loại theo mẫu tổ chấm tay: in mức khớp trước và sau (kiểm định
+    /// chéo), ghi barem đã hiệu chỉnh.
     Calibrate {
-        /// Results of `grade --format jsonl` for the labeled essays.
+        /// Tệp kết quả chấm (.jsonl) của các bài đã chấm tay.
         results: PathBuf,
-        /// CSV with columns file,grade (repeatable): the committee's grades, matched by file name.
+        /// Tệp CSV cột file,grade: xếp loại của tổ, khớp theo tên tệp (lặp lại được).
         #[arg(long, required = true)]
         labels: Vec<PathBuf>,
-        /// Rubric to tune; default: built-in.
+        /// Barem cần hiệu chỉnh (mặc định: barem có sẵn).
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Write the tuned rubric (TOML) here.
+        /// Ghi barem đã hiệu chỉnh (TOML) vào tệp này.
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Decisions log tools.
+    /// Công cụ sổ quyết định: kiểm tra tính toàn vẹn.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// The analyzer as a Hugging Face tokenizer, for ML pipelines in other systems.
+    /// Xuất bộ tách tiếng dạng Hugging Face tokenizer (cho hệ thống học máy khác).
     Tokenizer {
         #[command(subcommand)]
         command: TokenizerCommand,
@@ -210,7 +211,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum TokenizerCommand {
-    /// Write tokenizer.json: the same normalization and syllable tokens as thuhoach.
+    /// Ghi tokenizer.json: cùng cách chuẩn hóa và tách tiếng như thuhoach.
     Export {
         #[arg(long, default_value = "tokenizer.json")]
         out: PathBuf,
@@ -220,29 +221,29 @@ enum TokenizerCommand {
 /// Who issues the report and when: a `[committee]` TOML file, and options over it.
 #[derive(clap::Args)]
 struct CommitteeArgs {
-    /// TOML file with a [committee] table (name, parent, place, date, number, signer_title,
-    /// signer_name); options below override it.
+    /// Tệp TOML có bảng [committee] (name, parent, place, date, number, signer_title,
+    /// signer_name); các tùy chọn dưới đây ghi đè.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// The committee issuing the report, e.g. "TỔ ĐÁNH GIÁ BÀI THU HOẠCH".
+    /// Tên tổ ban hành báo cáo, ví dụ "TỔ ĐÁNH GIÁ BÀI THU HOẠCH".
     #[arg(long)]
     committee: Option<String>,
-    /// The party committee above it, e.g. "ĐẢNG BỘ XÃ YÊN THẠCH".
+    /// Cấp ủy cấp trên, ví dụ "ĐẢNG BỘ XÃ YÊN THẠCH".
     #[arg(long)]
     parent: Option<String>,
-    /// Place in the date line, e.g. "Yên Thạch".
+    /// Địa danh ở dòng ngày tháng, ví dụ "Yên Thạch".
     #[arg(long)]
     place: Option<String>,
-    /// Date of the report: 05/06/2026 or 2026-06-05 (default: today).
+    /// Ngày báo cáo: 05/06/2026 hoặc 2026-06-05 (mặc định: hôm nay).
     #[arg(long)]
     date: Option<String>,
-    /// Document number, e.g. "Số 12-BC/TĐG".
+    /// Số văn bản, ví dụ "Số 12-BC/TĐG".
     #[arg(long)]
     number: Option<String>,
-    /// Signer's title, e.g. "TỔ TRƯỞNG".
+    /// Chức danh người ký, ví dụ "TỔ TRƯỞNG".
     #[arg(long)]
     signer_title: Option<String>,
-    /// Signer's name.
+    /// Họ tên người ký.
     #[arg(long)]
     signer_name: Option<String>,
 }
@@ -273,8 +274,8 @@ impl CommitteeArgs {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check that no entry of a decisions log was changed, removed or reordered
-    /// (exit 0 intact, 1 altered).
+    /// Kiểm tra sổ quyết định không bị sửa, xóa hay đảo thứ tự mục nào
+    /// (mã thoát 0: nguyên vẹn, 1: bị sửa).
     Verify { log: PathBuf },
 }
 
@@ -296,9 +297,9 @@ enum SearchFormat {
 
 #[derive(Subcommand)]
 enum RubricCommand {
-    /// Validate a rubric file and print what it contains.
+    /// Kiểm tra một tệp barem và in nội dung.
     Check { file: PathBuf },
-    /// Write the built-in rubric (TOML, commented) to edit; to standard output without --out.
+    /// Xuất barem có sẵn (TOML, có chú thích) để sửa; không có --out thì in ra màn hình.
     Export {
         #[arg(long)]
         out: Option<PathBuf>,
@@ -323,8 +324,117 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// Help pages in Vietnamese: headings of the template and of every argument.
+const HELP_TEMPLATE: &str = "{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
+
+/// The command line with Vietnamese headings, help and version flags, on every subcommand.
+fn vietnamese(cmd: clap::Command) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let ids: Vec<(String, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().to_string(), a.is_positional()))
+        .collect();
+    let mut cmd = cmd
+        .help_template(HELP_TEMPLATE)
+        .subcommand_help_heading("Lệnh")
+        .subcommand_value_name("LỆNH")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("In hướng dẫn này")
+                .help_heading("Tùy chọn"),
+        );
+    if cmd.get_version().is_some() {
+        cmd = cmd.arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("In phiên bản")
+                .help_heading("Tùy chọn"),
+        );
+    }
+    for (id, positional) in ids {
+        cmd = cmd.mut_arg(id, |a| {
+            a.help_heading(if positional {
+                "Đối số"
+            } else {
+                "Tùy chọn"
+            })
+        });
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, vietnamese);
+    }
+    cmd
+}
+
+/// A clap error as a Vietnamese sentence, clap's own message after it in parentheses.
+fn vietnamese_error(err: &clap::Error) -> String {
+    use clap::error::ErrorKind;
+    let sentence = match err.kind() {
+        ErrorKind::InvalidValue => "giá trị không hợp lệ",
+        ErrorKind::UnknownArgument => "tùy chọn không có",
+        ErrorKind::InvalidSubcommand => "lệnh không có",
+        ErrorKind::NoEquals => "tùy chọn cần dấu =",
+        ErrorKind::ValueValidation => "giá trị không hợp lệ",
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "số giá trị không đúng",
+        ErrorKind::TooFewValues => "thiếu giá trị",
+        ErrorKind::ArgumentConflict => "các tùy chọn không dùng chung được",
+        ErrorKind::MissingRequiredArgument => "thiếu đối số hoặc tùy chọn bắt buộc",
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "thiếu lệnh"
+        }
+        ErrorKind::InvalidUtf8 => "đối số không phải UTF-8",
+        _ => "cách dùng không đúng",
+    };
+    let original = err.to_string();
+    let original = original
+        .trim()
+        .trim_start_matches("error: ")
+        .replace("\n\nFor more information, try '--help'.", "")
+        .replace("\n\n", " ")
+        .replace('\n', " ");
+    format!(
+        "thuhoach: {sentence} ({original}). Xem hướng dẫn: thuhoach --help hoặc thuhoach LỆNH --help"
+    )
+}
+
+fn parse_cli() -> Result<Cli, ExitCode> {
+    use clap::{CommandFactory, FromArgMatches};
+    let cmd = vietnamese(Cli::command());
+    let parsed = cmd
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    parsed.map_err(|err| {
+        use clap::error::ErrorKind;
+        match err.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                let _ = err.print();
+                ExitCode::SUCCESS
+            }
+            _ => {
+                eprintln!("{}", vietnamese_error(&err));
+                ExitCode::from(2)
+            }
+        }
+    })
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     match run(cli) {
         Ok(Outcome::AllHandled) => ExitCode::SUCCESS,
         Ok(Outcome::SomeFailed) => ExitCode::from(1),

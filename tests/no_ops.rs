@@ -213,3 +213,41 @@ fn rubric_typos_are_explained_in_vietnamese_naming_the_line() {
         "{err}"
     );
 }
+
+#[test]
+fn help_and_usage_errors_are_in_vietnamese() {
+    let out = thuhoach!("--help");
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    for wanted in [
+        "Cách dùng:",
+        "Lệnh:",
+        "Tùy chọn:",
+        "In hướng dẫn này",
+        "Chấm bài",
+    ] {
+        assert!(help.contains(wanted), "{wanted}: {help}");
+    }
+    assert!(
+        !help.contains("Usage:") && !help.contains("Print help"),
+        "{help}"
+    );
+    let out = thuhoach!("grade", "--help");
+    assert!(stdout(&out).contains("Tệp bài hoặc thư mục bài"));
+
+    let out = thuhoach!("grade", "--bogus", "x");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("thuhoach: tùy chọn không có ("), "{err}");
+    assert!(
+        err.contains("'--bogus'"),
+        "the original in parentheses: {err}"
+    );
+    let out = thuhoach!("override", "--log", "x.jsonl");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("thiếu đối số hoặc tùy chọn bắt buộc"),
+        "{}",
+        stderr(&out)
+    );
+}
