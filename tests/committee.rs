@@ -602,3 +602,75 @@ fn the_report_carries_the_committee_fields_and_keeps_hashes_out_of_the_body() {
     assert!(bytes.starts_with(b"\xEF\xBB\xBFSTT;Chi b"));
     assert!(String::from_utf8_lossy(&bytes).contains(";100,0;"));
 }
+
+#[test]
+fn copies_name_the_other_author_and_one_members_files_count_once() {
+    use std::time::{Duration, SystemTime};
+    use thuhoach::report::{read_results, Roster, Summary};
+    let dir = tempfile::tempdir().unwrap();
+    let essays = dir.path().join("bai");
+    std::fs::create_dir(&essays).unwrap();
+    let huyen = dev_text("01_giao_vien_thcs_yen_thach.txt");
+    let son = dev_text("15_cong_an_phuong_an_thanh_tay.txt");
+    let copied = son.replace("Họ và tên: Phan Thanh Sơn", "Họ và tên: Đặng Văn Tùng");
+    let base = SystemTime::UNIX_EPOCH + Duration::from_secs(1_780_000_000);
+    for (name, text, day) in [
+        ("huyen.txt", &huyen, 0),
+        ("huyen-ban-2.txt", &huyen, 1),
+        ("son.txt", &son, 0),
+        ("tung.txt", &copied, 2),
+    ] {
+        let path = essays.join(name);
+        std::fs::write(&path, text).unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(base + Duration::from_secs(86_400 * day))
+            .unwrap();
+    }
+    let roster_path = dir.path().join("ds.csv");
+    std::fs::write(
+        &roster_path,
+        "STT,Họ và tên,Chi bộ\n1,Lê Thị Thanh Huyền,A\n2,Phan Thanh Sơn,A\n3,Đặng Văn Tùng,A\n",
+    )
+    .unwrap();
+    let results = dir.path().join("kq.jsonl");
+    let out = thuhoach!("grade", &essays, "--dupes", "on", "--out", &results);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = read_results(&results).unwrap();
+    let roster = Roster::from_path(&roster_path).unwrap();
+    let rubric = thuhoach::CompiledRubric::builtin().unwrap();
+    let s = Summary::build(&rows, Some(&roster), &rubric.spec.levels);
+
+    assert_eq!(rows.len(), 4);
+    assert_eq!(s.total.essays, 3, "one member's two files are one essay");
+    assert_eq!(s.total.members_submitted, Some(3));
+    let at = |name: &str| rows.iter().position(|r| r.file.ends_with(name)).unwrap();
+    let why = |name: &str| {
+        s.review_of(at(name))
+            .map(|r| r.reasons.join(" | "))
+            .unwrap_or_default()
+    };
+    let (one, two) = (why("huyen.txt"), why("huyen-ban-2.txt"));
+    assert!(
+        !one.contains("Gần trùng") && !two.contains("Gần trùng"),
+        "{one} / {two}"
+    );
+    assert_eq!(
+        [&one, &two]
+            .iter()
+            .filter(|w| w.contains("chỉ tính một lần"))
+            .count(),
+        1,
+        "{one} / {two}"
+    );
+    let tung = why("tung.txt");
+    assert!(
+        tung.contains("Gần trùng với bài của Phan Thanh Sơn (son.txt), giống nhau")
+            && tung.contains("bài này có thể là bản chép"),
+        "{tung}"
+    );
+    let son = why("son.txt");
+    assert!(
+        son.contains("bài của Đặng Văn Tùng") && son.contains("có thể là bản gốc"),
+        "{son}"
+    );
+}

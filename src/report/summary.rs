@@ -101,6 +101,9 @@ pub struct Placement {
     /// How the essay was matched to the roster when a reader should know: the name taken from
     /// the file name, or the cell the essay states differing from the roster's (Vietnamese).
     pub note: Option<String>,
+    /// Row of an earlier file that is the same essay of the same member (sent as .doc and
+    /// .pdf, say): this one is not counted again.
+    pub same_as: Option<usize>,
 }
 
 /// An essay a person should look at, and why (reasons in Vietnamese).
@@ -336,7 +339,42 @@ impl Summary {
                     .map(|m| keyed[m].member.name.clone())
                     .or_else(|| row.author.clone()),
                 note: notes[i].clone(),
+                same_as: None,
             });
+        }
+
+        // One member's files that are near-duplicates of each other are one essay.
+        let row_of_file: HashMap<&str, usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.file.as_str(), i))
+            .collect();
+        let partners_of = |i: usize| -> Vec<(usize, f64)> {
+            rows[i]
+                .originality
+                .as_ref()
+                .map(|o| {
+                    o.duplicates
+                        .iter()
+                        .filter_map(|d| Some((*row_of_file.get(d.file.as_str())?, d.similarity)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        for i in 0..rows.len() {
+            let Some(m) = placements[i].member else {
+                continue;
+            };
+            let first = partners_of(i)
+                .into_iter()
+                .map(|(j, _)| j)
+                .filter(|&j| j < i && placements[j].member == Some(m))
+                .min();
+            if let Some(j) = first {
+                let j = placements[j].same_as.unwrap_or(j);
+                placements[i].same_as = Some(j);
+                essays_of_member[m] -= 1;
+            }
         }
 
         // The unknown cell goes last.
@@ -368,9 +406,17 @@ impl Summary {
                 reasons.push("Chưa có xếp loại".to_string());
             }
             for flag in REVIEW_FLAGS {
-                if row.flags.contains(&flag) {
+                if flag == Flag::NearDuplicate && row.flags.contains(&flag) {
+                    reasons.extend(near_duplicate_reasons(i, rows, &placements, &partners_of));
+                } else if row.flags.contains(&flag) {
                     reasons.push(flag.label().to_string());
                 }
+            }
+            if let Some(j) = p.same_as {
+                reasons.push(format!(
+                    "Cùng một bài với tệp {} của cùng đảng viên (gửi nhiều tệp): chỉ tính một lần",
+                    super::committee::short_file(&rows[j].file)
+                ));
             }
             if let (Some(score), Some(_), true) = (row.score, p.level, row.caps.is_empty()) {
                 if let Some(reason) = borderline(score, levels) {
@@ -436,7 +482,7 @@ impl Summary {
                 *u.members_submitted.get_or_insert(0) += 1;
             }
         }
-        for p in &placements {
+        for p in placements.iter().filter(|p| p.same_as.is_none()) {
             for u in [&mut unit_rows[p.unit], &mut total] {
                 u.essays += 1;
                 match p.level {
@@ -554,6 +600,59 @@ fn borderline(score: f64, levels: &[Level]) -> Option<String> {
                 l.label
             )
         })
+}
+
+/// Why a near-duplicate essay needs a look: whose essay it matches and how closely, and which
+/// of the two is likely the source (the file modified earlier). Copies of the member's own
+/// essay are not copying.
+fn near_duplicate_reasons(
+    i: usize,
+    rows: &[Assessment],
+    placements: &[Placement],
+    partners_of: &dyn Fn(usize) -> Vec<(usize, f64)>,
+) -> Vec<String> {
+    let modified = |r: usize| {
+        std::fs::metadata(&rows[r].file)
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    let partners: Vec<(usize, f64)> = partners_of(i)
+        .into_iter()
+        .filter(|&(j, _)| {
+            placements[i].member.is_none() || placements[j].member != placements[i].member
+        })
+        .collect();
+    if partners.is_empty() {
+        let same_member = rows[i]
+            .originality
+            .as_ref()
+            .is_some_and(|o| !o.duplicates.is_empty());
+        return if same_member {
+            Vec::new()
+        } else {
+            vec![Flag::NearDuplicate.label().to_string()]
+        };
+    }
+    partners
+        .into_iter()
+        .map(|(j, similarity)| {
+            let who = placements[j].name.as_deref().unwrap_or("(không rõ tên)");
+            let order = match (modified(i), modified(j)) {
+                (Some(a), Some(b)) if a > b => {
+                    "; bài kia có trước (sửa lần cuối sớm hơn), bài này có thể là bản chép"
+                }
+                (Some(a), Some(b)) if a < b => {
+                    "; bài này có trước (sửa lần cuối sớm hơn), có thể là bản gốc"
+                }
+                _ => "",
+            };
+            format!(
+                "Gần trùng với bài của {who} ({}), giống nhau {}%{order}",
+                super::committee::short_file(&rows[j].file),
+                (similarity * 100.0).round() as i64
+            )
+        })
+        .collect()
 }
 
 /// The roster cell an unmatched essay's unit names: the only one equal to it, else the only
