@@ -149,10 +149,73 @@ fn bordered(rows: Vec<TableRow>, widths: &[usize]) -> Table {
 
 pub(crate) fn write(ctx: &Context, out: &Path) -> Result<(), ReportError> {
     let doc = build(ctx);
-    let file = std::fs::File::create(out).map_err(|e| ReportError::io(out, e))?;
+    let mut packed = std::io::Cursor::new(Vec::new());
     doc.build()
-        .pack(file)
-        .map_err(|e| ReportError::write(out, e))
+        .pack(&mut packed)
+        .map_err(|e| ReportError::write(out, e))?;
+    let bytes =
+        repeat_table_headers(packed.into_inner()).map_err(|e| ReportError::write(out, e))?;
+    std::fs::write(out, bytes).map_err(|e| ReportError::io(out, e))
+}
+
+/// Marks the header row of every bordered table (both rows when the header spans two, as in
+/// the appendix) to repeat at the top of each page (`w:tblHeader`), which docx-rs cannot set:
+/// the package is copied with `word/document.xml` rewritten.
+fn repeat_table_headers(docx: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx))?;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let file = archive.by_index(i)?;
+        let name = file.name()?.to_string();
+        if name != "word/document.xml" {
+            writer.raw_copy_file(file)?;
+            continue;
+        }
+        let mut xml = String::new();
+        let mut file = file;
+        file.read_to_string(&mut xml)?;
+        writer.start_file(
+            name,
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )?;
+        writer.write_all(mark_header_rows(&xml).as_bytes())?;
+    }
+    Ok(writer.finish()?.into_inner())
+}
+
+const EMPTY_ROW_PROPS: &str = "<w:tr><w:trPr />";
+const HEADER_ROW_PROPS: &str = "<w:tr><w:trPr><w:tblHeader /></w:trPr>";
+
+fn mark_header_rows(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len() + 1024);
+    let mut rest = xml;
+    while let Some(at) = rest.find("<w:tbl>") {
+        let end = rest[at..].find("</w:tbl>").map_or(rest.len(), |e| at + e);
+        out.push_str(&rest[..at]);
+        let mut table = rest[at..end].to_string();
+        if table.contains("<w:tblBorders><w:top") {
+            let rows = if first_row(&table).contains("w:vMerge w:val=\"restart\"") {
+                2
+            } else {
+                1
+            };
+            table = table.replacen(EMPTY_ROW_PROPS, HEADER_ROW_PROPS, rows);
+        }
+        out.push_str(&table);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn first_row(table: &str) -> &str {
+    let start = table.find("<w:tr>").unwrap_or(0);
+    let end = table[start..]
+        .find("</w:tr>")
+        .map_or(table.len(), |e| start + e);
+    &table[start..end]
 }
 
 fn build(ctx: &Context) -> Docx {
