@@ -152,6 +152,9 @@ enum Command {
         /// Văn bản đối chiếu (tệp hoặc thư mục) để chỉ ra đoạn sao chép.
         #[arg(long)]
         reference: Vec<PathBuf>,
+        /// Ghi phiếu nhận xét một trang (.docx) cho người viết thay vì in ra màn hình.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Công cụ barem: kiểm tra, xuất barem có sẵn.
     Rubric {
@@ -667,6 +670,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             file,
             rubric,
             reference,
+            out,
         } => {
             let grader = originality_grader(
                 load_rubric(rubric.as_deref())?,
@@ -676,8 +680,18 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 1,
             )?;
             let row = grader.grade_file(&file);
-            print!("{}", explain(&row, grader.rubric()));
-            io::stdout().flush()?;
+            let text = explain(&row, grader.rubric());
+            match out {
+                Some(out) => {
+                    thuhoach::report::write_feedback_docx(&text, &out)
+                        .map_err(|e| usage(e.to_string()))?;
+                    eprintln!("đã ghi phiếu nhận xét {}", out.display());
+                }
+                None => {
+                    print!("{text}");
+                    io::stdout().flush()?;
+                }
+            }
             Ok(if row.error.is_some() {
                 Outcome::SomeFailed
             } else {

@@ -674,3 +674,39 @@ fn copies_name_the_other_author_and_one_members_files_count_once() {
         "{son}"
     );
 }
+
+#[test]
+fn explain_out_writes_a_one_page_feedback_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("phieu.docx");
+    let essay = dev_dir().join("06_chua_dat_qua_ngan.txt");
+    let essay = if essay.exists() {
+        essay
+    } else {
+        dev_dir().join("01_giao_vien_thcs_yen_thach.txt")
+    };
+    let out = thuhoach!("explain", &essay, "--out", &sheet);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).is_empty(),
+        "written to the file, not the terminal"
+    );
+    let xml = zip_part(&sheet, "word/document.xml");
+    let explained = stdout(&thuhoach!("explain", &essay));
+    let author = explained
+        .lines()
+        .find_map(|l| l.strip_prefix("Người viết: "))
+        .expect("author line");
+    assert!(xml.contains("PHIẾU NHẬN XÉT BÀI THU HOẠCH"));
+    assert!(xml.contains(author), "{author}");
+    assert!(xml.contains("XẾP LOẠI"));
+    assert!(
+        !xml.contains('«'),
+        "no evidence quotes on the one-page sheet"
+    );
+    let paragraphs = xml.matches("<w:p>").count() + xml.matches("<w:p ").count();
+    assert!(
+        paragraphs <= 60,
+        "{paragraphs} paragraphs: more than a page"
+    );
+}

@@ -4,6 +4,7 @@ mod committee;
 mod docx;
 mod error;
 mod explain;
+mod feedback;
 mod html;
 mod overrides;
 mod results;
@@ -20,6 +21,7 @@ pub use committee::{
 };
 pub use error::ReportError;
 pub use explain::explain;
+pub use feedback::{feedback_lines, write_feedback_docx};
 pub use overrides::{apply_decisions, AppliedDecisions, CommitteeChange};
 pub use results::read_results;
 pub use roster::{Member, Roster};
