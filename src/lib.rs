@@ -22,6 +22,8 @@
 //! See ARCHITECTURE.md.
 
 pub mod assess;
+pub mod audit;
+pub mod calibrate;
 pub mod grade;
 pub mod index;
 pub mod ingest;

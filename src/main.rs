@@ -9,11 +9,15 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context};
 use clap::{Parser, Subcommand};
+
 use indicatif::{ProgressBar, ProgressStyle};
 
 use thuhoach::index::{EssayIndex, SearchOptions};
 use thuhoach::originality::Thresholds;
-use thuhoach::report::{explain, write_report, Format, ReportFormat, Roster, RowWriter};
+use thuhoach::report::{
+    apply_decisions, explain, write_report, write_report_with, Format, ReportFormat, ReportOptions,
+    Roster, RowWriter,
+};
 use thuhoach::rubric::registry::TopicTally;
 use thuhoach::{CompiledRubric, Grader};
 
@@ -24,7 +28,7 @@ const OUTPUT_BUFFER: usize = 256 * 1024;
 #[command(
     name = "thuhoach",
     version,
-    about = "Chấm bài thu hoạch Nghị quyết: grade Vietnamese reflection essays (Tốt / Khá / Trung bình / Chưa đạt) with evidence."
+    about = "Chấm bài thu hoạch Nghị quyết: xếp loại Tốt / Khá / Trung bình / Chưa đạt, có dẫn chứng (grade Vietnamese reflection essays)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -33,63 +37,68 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Grade essays (.docx, .txt; folders are searched recursively).
+    /// Chấm bài (.docx, .odt, .pdf, .txt…; thư mục được đọc cả thư mục con).
     Grade {
-        /// Essay files or folders.
+        /// Tệp bài hoặc thư mục bài.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Rubric (barem): a TOML file or a shipped rubric's id (`thuhoach rubric list`);
-        /// default: the built-in Nghị quyết Đại hội XIII rubric.
+        /// Barem (rubric): tệp TOML hoặc mã barem có sẵn (`thuhoach rubric list`); mặc định:
+        /// barem Nghị quyết Đại hội XIII có sẵn.
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Output format; default: from --out's extension, else table.
+        /// Định dạng kết quả (format); mặc định theo đuôi tệp --out, không có thì in bảng.
         #[arg(long, value_enum)]
         format: Option<Format>,
-        /// Write results to this file (.json, .jsonl, .csv, .txt) instead of standard output.
+        /// Ghi kết quả vào tệp này (.jsonl, .json, .csv, .txt; .xlsx/.docx/.html: báo cáo).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Worker threads (default: all cores). Results are identical for any value.
+        /// Số luồng xử lý (mặc định: mọi nhân); kết quả như nhau với mọi giá trị.
         #[arg(long)]
         jobs: Option<usize>,
-        /// Party roster (.csv or .xlsx) for the committee report written by --out .xlsx/.docx/.html.
+        /// Danh sách đảng viên (.csv, .xlsx) cho báo cáo khi --out là .xlsx/.docx/.html.
         #[arg(long)]
         roster: Option<PathBuf>,
-        /// Reference text (file or folder: the resolution, sample essays) to check copying against.
+        /// Văn bản đối chiếu sao chép (tệp hoặc thư mục: Nghị quyết, bài mẫu).
         #[arg(long)]
         reference: Vec<PathBuf>,
-        /// Near-duplicates within the batch: auto = on for batches up to 20,000 files.
+        /// So trùng lặp giữa các bài: auto = bật khi lô không quá 20.000 tệp.
         #[arg(long, value_enum, default_value = "auto")]
         dupes: DupesMode,
-        /// Resume: leave out files already in this results .jsonl with the same content and
-        /// rubric. If it is also the --out file, new rows are appended to it.
+        /// Chấm tiếp: bỏ qua bài đã có trong tệp kết quả .jsonl này (cùng nội dung, cùng
+        /// barem); phải là chính tệp --out, bài mới được ghi nối vào.
         #[arg(long)]
         skip_done: Option<PathBuf>,
     },
-    /// Committee report from grade results: per party cell, participation, Tốt/Khá/Trung bình.
+    /// Lập báo cáo của tổ đánh giá từ kết quả chấm: theo chi bộ, tỷ lệ tham gia, xếp loại.
     Report {
-        /// Results of `grade --format jsonl`.
+        /// Tệp kết quả chấm (.jsonl của lệnh grade).
         results: PathBuf,
-        /// Party roster (.csv or .xlsx): STT, Họ và tên, Chi bộ, optional Tệp.
+        /// Danh sách đảng viên (.csv, .xlsx): STT, Họ và tên, Chi bộ, có thể có cột Tệp.
         #[arg(long)]
         roster: Option<PathBuf>,
-        /// Rubric whose levels label the report (default: built-in).
+        /// Barem đặt tên các mức xếp loại (mặc định: barem có sẵn).
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Output: .xlsx, .docx, .html or .csv.
+        /// Tệp báo cáo: .docx, .xlsx, .html hoặc .csv.
         #[arg(long)]
         out: PathBuf,
+        /// Sổ quyết định của tổ (lệnh override): báo cáo dùng xếp loại cuối cùng của tổ.
+        #[arg(long)]
+        overrides: Option<PathBuf>,
+        #[command(flatten)]
+        committee: CommitteeArgs,
     },
-    /// Clusters of essays copied from each other, with the shared passages.
+    /// Tìm các nhóm bài chép của nhau, kèm đoạn giống nhau.
     Dupes {
-        /// Essay files or folders.
+        /// Tệp bài hoặc thư mục bài.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Reference text (file or folder): the rubric's base text is excluded from matching.
+        /// Văn bản đối chiếu (tệp hoặc thư mục): phần trích Nghị quyết không tính là chép nhau.
         #[arg(long)]
         reference: Vec<PathBuf>,
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Similarity (0–1) from which two essays are near-duplicates.
+        /// Mức giống nhau (0–1) từ đó hai bài bị coi là gần trùng.
         #[arg(long, default_value_t = 0.5)]
         threshold: f64,
         #[arg(long, value_enum, default_value = "table")]
@@ -97,36 +106,39 @@ enum Command {
         #[arg(long)]
         jobs: Option<usize>,
     },
-    /// Build or update a search index (re-indexing a file replaces it).
+    /// Lập hoặc cập nhật chỉ mục tìm kiếm (lập lại một tệp thì thay bản cũ).
     Index {
-        /// Essay files or folders.
+        /// Tệp bài hoặc thư mục bài.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Index folder (created if missing).
+        /// Thư mục chỉ mục (tạo mới nếu chưa có).
         #[arg(long)]
         index: PathBuf,
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Remove essays whose files no longer exist.
+        /// Xóa khỏi chỉ mục các bài mà tệp không còn.
         #[arg(long)]
         prune: bool,
         #[arg(long)]
         jobs: Option<usize>,
     },
-    /// Search indexed essays: words and "quoted phrases", with or without diacritics.
+    /// Tìm trong các bài đã lập chỉ mục: từ và "cụm từ trong ngoặc kép", có dấu hoặc không.
     Search {
         query: String,
         #[arg(long)]
         index: PathBuf,
-        /// Only essays of this party cell / unit (diacritics optional).
+        /// Chỉ bài của chi bộ / đơn vị này (có dấu hoặc không).
         #[arg(long)]
         unit: Option<String>,
-        /// Only essays with this grade id (good, fair, average, poor).
+        /// Chỉ bài có xếp loại này: Tốt, Khá, Trung bình, Chưa đạt (có dấu hoặc không).
         #[arg(long)]
         grade: Option<String>,
+        /// Barem có các mức mà --grade nêu (mặc định: barem có sẵn).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
         #[arg(long)]
         min_score: Option<f64>,
-        /// Only essays with this flag (repeatable), e.g. near_duplicate.
+        /// Chỉ bài có cờ cảnh báo này (lặp lại được), ví dụ near_duplicate.
         #[arg(long)]
         flag: Vec<String>,
         #[arg(long, default_value_t = 20)]
@@ -134,21 +146,68 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: SearchFormat,
     },
-    /// Explain one essay's grade in Vietnamese: themes with evidence, parts, flags, advice.
+    /// Giải thích xếp loại một bài: chủ đề và câu dẫn chứng, các phần, cảnh báo, lời khuyên.
     Explain {
         file: PathBuf,
         #[arg(long)]
         rubric: Option<PathBuf>,
-        /// Reference text (file or folder) to show copied passages from.
+        /// Văn bản đối chiếu (tệp hoặc thư mục) để chỉ ra đoạn sao chép.
         #[arg(long)]
         reference: Vec<PathBuf>,
+        /// Ghi phiếu nhận xét một trang (.docx) cho người viết thay vì in ra màn hình.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
-    /// Rubric (barem) tools.
+    /// Công cụ barem: kiểm tra, xuất barem có sẵn.
     Rubric {
         #[command(subcommand)]
         command: RubricCommand,
     },
-    /// The analyzer as a Hugging Face tokenizer, for ML pipelines in other systems.
+    /// Ghi quyết định xếp loại của tổ cho một bài (sổ chỉ ghi thêm, phát hiện được sửa đổi).
+    Override {
+        /// Sổ quyết định (JSON Lines; tạo mới khi dùng lần đầu).
+        #[arg(long)]
+        log: PathBuf,
+        /// Tệp bài (như trong kết quả chấm, hoặc đường dẫn).
+        #[arg(long)]
+        file: String,
+        /// Xếp loại của tổ: Tốt, Khá, Trung bình, Chưa đạt (có dấu hoặc không).
+        #[arg(long)]
+        grade: String,
+        /// Người quyết định (họ tên, chức vụ).
+        #[arg(long)]
+        by: String,
+        /// Lý do (ghi vào sổ và báo cáo).
+        #[arg(long)]
+        reason: String,
+        /// Tệp kết quả chấm có xếp loại của máy; không có thì chấm lại bài ngay.
+        #[arg(long)]
+        results: Option<PathBuf>,
+        /// Barem có các mức xếp loại (mặc định: barem có sẵn).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+    },
+    /// Hiệu chỉnh ngưỡng xếp loại theo mẫu tổ chấm tay: in mức khớp trước và sau (kiểm định
+    /// chéo), ghi barem đã hiệu chỉnh.
+    Calibrate {
+        /// Tệp kết quả chấm (.jsonl) của các bài đã chấm tay.
+        results: PathBuf,
+        /// Tệp CSV cột file,grade: xếp loại của tổ, khớp theo tên tệp (lặp lại được).
+        #[arg(long, required = true)]
+        labels: Vec<PathBuf>,
+        /// Barem cần hiệu chỉnh (mặc định: barem có sẵn).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Ghi barem đã hiệu chỉnh (TOML) vào tệp này.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Công cụ sổ quyết định: kiểm tra tính toàn vẹn.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Xuất bộ tách tiếng dạng Hugging Face tokenizer (cho hệ thống học máy khác).
     Tokenizer {
         #[command(subcommand)]
         command: TokenizerCommand,
@@ -157,11 +216,72 @@ enum Command {
 
 #[derive(Subcommand)]
 enum TokenizerCommand {
-    /// Write tokenizer.json: the same normalization and syllable tokens as thuhoach.
+    /// Ghi tokenizer.json: cùng cách chuẩn hóa và tách tiếng như thuhoach.
     Export {
         #[arg(long, default_value = "tokenizer.json")]
         out: PathBuf,
     },
+}
+
+/// Who issues the report and when: a `[committee]` TOML file, and options over it.
+#[derive(clap::Args)]
+struct CommitteeArgs {
+    /// Tệp TOML có bảng [committee] (name, parent, place, date, number, signer_title,
+    /// signer_name); các tùy chọn dưới đây ghi đè.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Tên tổ ban hành báo cáo, ví dụ "TỔ ĐÁNH GIÁ BÀI THU HOẠCH".
+    #[arg(long)]
+    committee: Option<String>,
+    /// Cấp ủy cấp trên, ví dụ "ĐẢNG BỘ XÃ YÊN THẠCH".
+    #[arg(long)]
+    parent: Option<String>,
+    /// Địa danh ở dòng ngày tháng, ví dụ "Yên Thạch".
+    #[arg(long)]
+    place: Option<String>,
+    /// Ngày báo cáo: 05/06/2026 hoặc 2026-06-05 (mặc định: hôm nay).
+    #[arg(long)]
+    date: Option<String>,
+    /// Số văn bản, ví dụ "Số 12-BC/TĐG".
+    #[arg(long)]
+    number: Option<String>,
+    /// Chức danh người ký, ví dụ "TỔ TRƯỞNG".
+    #[arg(long)]
+    signer_title: Option<String>,
+    /// Họ tên người ký.
+    #[arg(long)]
+    signer_name: Option<String>,
+}
+
+impl CommitteeArgs {
+    fn options(self) -> anyhow::Result<ReportOptions> {
+        let mut options = ReportOptions::default();
+        if let Some(path) = &self.config {
+            thuhoach::report::CommitteeConfig::from_file(path)
+                .map_err(|e| usage(e.to_string()))?
+                .apply(&mut options)
+                .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+        }
+        thuhoach::report::CommitteeConfig {
+            name: self.committee,
+            parent: self.parent,
+            place: self.place,
+            date: self.date,
+            number: self.number,
+            signer_title: self.signer_title,
+            signer_name: self.signer_name,
+        }
+        .apply(&mut options)
+        .map_err(|e| usage(format!("--date: {e}")))?;
+        Ok(options)
+    }
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Kiểm tra sổ quyết định không bị sửa, xóa hay đảo thứ tự mục nào
+    /// (mã thoát 0: nguyên vẹn, 1: bị sửa).
+    Verify { log: PathBuf },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -182,19 +302,24 @@ enum SearchFormat {
 
 #[derive(Subcommand)]
 enum RubricCommand {
-    /// Validate a rubric (file or shipped id) and print every setting it contains.
+    /// Kiểm tra một barem (tệp hoặc mã có sẵn) và in mọi thiết lập của nó.
     Check { file: PathBuf },
-    /// List the shipped rubrics (usable as `--rubric <id>`).
+    /// Liệt kê các barem có sẵn (dùng với `--rubric <mã>`).
     List,
-    /// Draft a rubric from a resolution's full text (.docx, .pdf, .txt…) for a secretary to edit.
+    /// Xuất barem có sẵn (TOML, có chú thích) để sửa; không có --out thì in ra màn hình.
+    Export {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Soạn nháp barem từ toàn văn một nghị quyết (.docx, .pdf, .txt…) để thư ký sửa.
     Draft {
-        /// The resolution's full text.
+        /// Toàn văn nghị quyết.
         #[arg(long)]
         from: PathBuf,
-        /// Id of the new rubric (lower case, no diacritics, hyphens), e.g. nq-tw5-khoa-xiv.
+        /// Mã barem mới (chữ thường, không dấu, gạch nối), ví dụ nq-tw5-khoa-xiv.
         #[arg(long)]
         id: String,
-        /// Write the rubric here (default: standard output).
+        /// Ghi barem vào tệp này (mặc định: in ra màn hình).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -218,8 +343,117 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// Help pages in Vietnamese: headings of the template and of every argument.
+const HELP_TEMPLATE: &str = "{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
+
+/// The command line with Vietnamese headings, help and version flags, on every subcommand.
+fn vietnamese(cmd: clap::Command) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let ids: Vec<(String, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().to_string(), a.is_positional()))
+        .collect();
+    let mut cmd = cmd
+        .help_template(HELP_TEMPLATE)
+        .subcommand_help_heading("Lệnh")
+        .subcommand_value_name("LỆNH")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("In hướng dẫn này")
+                .help_heading("Tùy chọn"),
+        );
+    if cmd.get_version().is_some() {
+        cmd = cmd.arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("In phiên bản")
+                .help_heading("Tùy chọn"),
+        );
+    }
+    for (id, positional) in ids {
+        cmd = cmd.mut_arg(id, |a| {
+            a.help_heading(if positional {
+                "Đối số"
+            } else {
+                "Tùy chọn"
+            })
+        });
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, vietnamese);
+    }
+    cmd
+}
+
+/// A clap error as a Vietnamese sentence, clap's own message after it in parentheses.
+fn vietnamese_error(err: &clap::Error) -> String {
+    use clap::error::ErrorKind;
+    let sentence = match err.kind() {
+        ErrorKind::InvalidValue => "giá trị không hợp lệ",
+        ErrorKind::UnknownArgument => "tùy chọn không có",
+        ErrorKind::InvalidSubcommand => "lệnh không có",
+        ErrorKind::NoEquals => "tùy chọn cần dấu =",
+        ErrorKind::ValueValidation => "giá trị không hợp lệ",
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "số giá trị không đúng",
+        ErrorKind::TooFewValues => "thiếu giá trị",
+        ErrorKind::ArgumentConflict => "các tùy chọn không dùng chung được",
+        ErrorKind::MissingRequiredArgument => "thiếu đối số hoặc tùy chọn bắt buộc",
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "thiếu lệnh"
+        }
+        ErrorKind::InvalidUtf8 => "đối số không phải UTF-8",
+        _ => "cách dùng không đúng",
+    };
+    let original = err.to_string();
+    let original = original
+        .trim()
+        .trim_start_matches("error: ")
+        .replace("\n\nFor more information, try '--help'.", "")
+        .replace("\n\n", " ")
+        .replace('\n', " ");
+    format!(
+        "thuhoach: {sentence} ({original}). Xem hướng dẫn: thuhoach --help hoặc thuhoach LỆNH --help"
+    )
+}
+
+fn parse_cli() -> Result<Cli, ExitCode> {
+    use clap::{CommandFactory, FromArgMatches};
+    let cmd = vietnamese(Cli::command());
+    let parsed = cmd
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    parsed.map_err(|err| {
+        use clap::error::ErrorKind;
+        match err.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                let _ = err.print();
+                ExitCode::SUCCESS
+            }
+            _ => {
+                eprintln!("{}", vietnamese_error(&err));
+                ExitCode::from(2)
+            }
+        }
+    })
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     match run(cli) {
         Ok(Outcome::AllHandled) => ExitCode::SUCCESS,
         Ok(Outcome::SomeFailed) => ExitCode::from(1),
@@ -268,6 +502,24 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             dupes,
             skip_done,
         } => {
+            let report_out = out.as_deref().and_then(ReportFormat::from_path);
+            if roster.is_some() && !matches!(report_out, Some(f) if f != ReportFormat::Csv) {
+                bail!(usage(
+                    "--roster chỉ dùng khi --out là báo cáo .xlsx, .docx hoặc .html; kết quả từng bài \
+                     (.csv, .jsonl, bảng) không dùng danh sách. Hãy chấm ra .jsonl rồi lập báo cáo: \
+                     thuhoach report KQ.jsonl --roster DS.xlsx --out bao-cao.csv"
+                ));
+            }
+            if let Some(done) = &skip_done {
+                let jsonl = format.or_else(|| Format::from_extension(done)) == Some(Format::Jsonl);
+                if out.as_deref() != Some(done.as_path()) || !jsonl {
+                    bail!(usage(format!(
+                        "--skip-done {} phải là chính tệp --out (.jsonl) để các bài mới được ghi nối \
+                         vào; với tệp --out khác, các bài đã chấm sẽ vắng mặt trong tệp mới",
+                        done.display()
+                    )));
+                }
+            }
             let files = thuhoach::collect_inputs(&paths).map_err(|e| usage(e.to_string()))?;
             let chosen = thuhoach::rubric::registry::choose(rubric.as_deref())?;
             eprintln!("thuhoach: {}", chosen.describe());
@@ -325,12 +577,32 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             roster,
             rubric,
             out,
+            overrides,
+            committee,
         } => {
+            let mut options = committee.options()?;
             let rubric = load_rubric(rubric.as_deref())?;
-            let rows =
+            let mut rows =
                 thuhoach::report::read_results(&results).map_err(|e| usage(e.to_string()))?;
             let roster = load_roster(roster.as_deref())?;
-            write_report(&rows, roster.as_ref(), &rubric, &out)
+            if let Some(log) = overrides {
+                thuhoach::audit::verify(&log).map_err(|e| {
+                    usage(format!(
+                        "{e}. Không lập báo cáo từ một sổ quyết định không toàn vẹn."
+                    ))
+                })?;
+                let decisions = thuhoach::audit::read(&log).map_err(|e| usage(e.to_string()))?;
+                options.decisions = apply_decisions(&mut rows, &decisions, &rubric);
+                eprintln!(
+                    "thuhoach: áp dụng {} quyết định của tổ đánh giá",
+                    options.decisions.changes.len()
+                );
+                for w in options.decisions.warnings() {
+                    eprintln!("thuhoach: {w}");
+                }
+            }
+            print_matching(&rows, roster.as_ref(), &rubric);
+            write_report_with(&rows, roster.as_ref(), &rubric, &out, &options)
                 .map_err(|e| usage(e.to_string()))?;
             eprintln!("đã ghi {} ({} bài)", out.display(), rows.len());
             Ok(Outcome::AllHandled)
@@ -367,12 +639,22 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             index,
             unit,
             grade,
+            rubric,
             min_score,
             flag,
             limit,
             format,
         } => {
             let idx = EssayIndex::open(&index).map_err(|e| usage(e.to_string()))?;
+            let grade = match grade {
+                Some(g) => {
+                    let rubric = load_rubric(rubric.as_deref())?;
+                    let level = thuhoach::rubric::resolve_level(&rubric, &g)
+                        .map_err(|e| usage(format!("--grade: {e}")))?;
+                    Some(level.id.clone())
+                }
+                None => None,
+            };
             let opts = SearchOptions {
                 unit,
                 grade,
@@ -399,6 +681,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             file,
             rubric,
             reference,
+            out,
         } => {
             let grader = originality_grader(
                 load_rubric(rubric.as_deref())?,
@@ -408,14 +691,128 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 1,
             )?;
             let row = grader.grade_file(&file);
-            print!("{}", explain(&row, grader.rubric()));
-            io::stdout().flush()?;
+            let text = explain(&row, grader.rubric());
+            match out {
+                Some(out) => {
+                    thuhoach::report::write_feedback_docx(&text, &out)
+                        .map_err(|e| usage(e.to_string()))?;
+                    eprintln!("đã ghi phiếu nhận xét {}", out.display());
+                }
+                None => {
+                    print!("{text}");
+                    io::stdout().flush()?;
+                }
+            }
             Ok(if row.error.is_some() {
                 Outcome::SomeFailed
             } else {
                 Outcome::AllHandled
             })
         }
+        Command::Override {
+            log,
+            file,
+            grade,
+            by,
+            reason,
+            results,
+            rubric,
+        } => {
+            let rubric = load_rubric(rubric.as_deref())?;
+            let request = thuhoach::audit::OverrideRequest {
+                file: &file,
+                grade: &grade,
+                by: &by,
+                reason: &reason,
+                results: results.as_deref(),
+            };
+            let log = thuhoach::audit::DecisionLog::open(log);
+            let d = thuhoach::audit::record_override(&log, &request, &rubric)
+                .map_err(|e| usage(e.to_string()))?;
+            let label = |id: &str| {
+                rubric
+                    .level_index(id)
+                    .map_or(id.to_string(), |i| rubric.spec.levels[i].label.clone())
+            };
+            println!(
+                "Đã ghi quyết định số {} vào {}: {} — {} → {} (người quyết định: {}).",
+                d.seq,
+                log.path().display(),
+                d.file,
+                d.old_grade.as_deref().map_or("(chưa có)".into(), label),
+                label(&d.new_grade),
+                d.by
+            );
+            Ok(Outcome::AllHandled)
+        }
+        Command::Calibrate {
+            results,
+            labels,
+            rubric,
+            out,
+        } => {
+            let text = match &rubric {
+                Some(p) => std::fs::read_to_string(p)
+                    .with_context(|| format!("không đọc được barem {}", p.display()))
+                    .map_err(|e| usage(format!("{e:#}")))?,
+                None => thuhoach::rubric::DEFAULT_RUBRIC_TOML.to_string(),
+            };
+            let rubric = load_rubric(rubric.as_deref())?;
+            let rows =
+                thuhoach::report::read_results(&results).map_err(|e| usage(e.to_string()))?;
+            let mut all = Vec::new();
+            for path in &labels {
+                all.extend(
+                    thuhoach::calibrate::read_labels(path, &rubric)
+                        .map_err(|e| usage(e.to_string()))?,
+                );
+            }
+            let c = thuhoach::calibrate::calibrate(&rows, &all, &rubric)
+                .map_err(|e| usage(e.to_string()))?;
+            print!("{}", c.render());
+            if let Some(out) = out {
+                let names: Vec<String> = labels
+                    .iter()
+                    .map(|p| {
+                        // The folder and the file: "dev/labels.csv".
+                        let parts: Vec<_> = p.components().rev().take(2).collect();
+                        parts
+                            .into_iter()
+                            .rev()
+                            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    })
+                    .collect();
+                let note = c.note(
+                    &names.join(", "),
+                    &thuhoach::report::ReportDate::today().short_vi(),
+                );
+                let tuned = thuhoach::calibrate::tuned_rubric_text(&text, &c, &note)
+                    .map_err(|e| usage(e.to_string()))?;
+                std::fs::write(&out, tuned)
+                    .with_context(|| format!("không ghi được {}", out.display()))?;
+                eprintln!(
+                    "đã ghi barem hiệu chỉnh {} (kiểm tra: thuhoach rubric check {})",
+                    out.display(),
+                    out.display()
+                );
+            }
+            Ok(Outcome::AllHandled)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { log },
+        } => match thuhoach::audit::verify(&log) {
+            Ok(n) => {
+                println!("{}: nguyên vẹn, {n} quyết định.", log.display());
+                Ok(Outcome::AllHandled)
+            }
+            Err(e @ thuhoach::audit::AuditError::Altered { .. }) => {
+                println!("{e}");
+                Ok(Outcome::SomeFailed)
+            }
+            Err(e) => Err(usage(e.to_string())),
+        },
         Command::Tokenizer {
             command: TokenizerCommand::Export { out },
         } => {
@@ -466,6 +863,24 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     );
                 }
                 None => print!("{}", draft.toml),
+            }
+            Ok(Outcome::AllHandled)
+        }
+        Command::Rubric {
+            command: RubricCommand::Export { out },
+        } => {
+            let text = thuhoach::rubric::DEFAULT_RUBRIC_TOML;
+            match out {
+                Some(out) => {
+                    std::fs::write(&out, text)
+                        .with_context(|| format!("không ghi được {}", out.display()))?;
+                    eprintln!("đã ghi barem mặc định vào {}", out.display());
+                }
+                None => {
+                    let mut stdout = io::stdout().lock();
+                    stdout.write_all(text.as_bytes())?;
+                    stdout.flush()?;
+                }
             }
             Ok(Outcome::AllHandled)
         }
@@ -521,6 +936,14 @@ fn print_hits(
     Ok(())
 }
 
+/// Tells the secretary how the essays matched the roster (nothing without one).
+fn print_matching(rows: &[thuhoach::Assessment], roster: Option<&Roster>, rubric: &CompiledRubric) {
+    let summary = thuhoach::report::Summary::build(rows, roster, &rubric.spec.levels);
+    if let Some(line) = summary.matching_vi() {
+        eprintln!("thuhoach: {line}");
+    }
+}
+
 fn load_roster(path: Option<&Path>) -> anyhow::Result<Option<Roster>> {
     path.map(|p| Roster::from_path(p).map_err(|e| usage(e.to_string())))
         .transpose()
@@ -542,6 +965,7 @@ fn grade_to_report(
         rows.push(row)
     })?;
     advise_rubric(&tally, grader.rubric());
+    print_matching(&rows, roster.as_ref(), grader.rubric());
     write_report(&rows, roster.as_ref(), grader.rubric(), out).map_err(|e| usage(e.to_string()))?;
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     eprintln!(
@@ -649,6 +1073,8 @@ fn grade(
         bail!(usage("không tìm thấy tệp .docx hoặc .txt nào để chấm"));
     }
     let done = match skip_done {
+        // First run of a resumable batch: nothing is done yet.
+        Some(p) if !p.exists() => Some(thuhoach::DoneSet::default()),
         Some(p) => Some(
             thuhoach::DoneSet::from_jsonl(p, grader.rubric())
                 .map_err(|e| usage(format!("--skip-done {}: {e}", p.display())))?,

@@ -552,7 +552,9 @@ fn per_file_errors_are_counted_not_lost() {
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    let mut rd = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
     let h = rd.headers().unwrap().clone();
     let at = |name: &str| h.iter().position(|c| c == name).unwrap();
     let recs: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
@@ -561,7 +563,11 @@ fn per_file_errors_are_counted_not_lost() {
     assert_eq!(&total[at("Chi bộ")], "Tổng cộng");
     assert_eq!(&total[at("Không chấm được")], "2");
     assert_eq!(&total[at("Số bài nộp")], "4");
-    assert_eq!(&total[at("Tốt (%)")], "50.0");
+    assert_eq!(
+        &total[at("Tốt (%)")],
+        "50,0",
+        "decimal comma for Excel in Vietnamese"
+    );
 }
 
 #[test]

@@ -358,7 +358,8 @@ pub fn read_document(path: &Path) -> Result<RawDocument, IngestError> {
     if !meta.is_file() {
         return Err(special_file(path, &meta));
     }
-    let format = SourceFormat::from_path(path).ok_or_else(|| unsupported(path))?;
+    let named = SourceFormat::from_path(path).ok_or_else(|| unsupported(path))?;
+    let format = sniff(path, named);
     let limit = format.max_file_bytes();
     if meta.len() > limit {
         return Err(IngestError::TooLarge {
@@ -376,6 +377,15 @@ pub fn read_document(path: &Path) -> Result<RawDocument, IngestError> {
         SourceFormat::Pdf => pdf::read(read_all()?),
         SourceFormat::Doc | SourceFormat::Rtf => convert::read_file(path, format),
     }?;
+    if format != named {
+        doc.notes.push(format!(
+            "Tệp có đuôi .{} nhưng nội dung là {}; đã đọc theo nội dung (nên đổi lại đuôi tệp)",
+            path.extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default(),
+            format.name_vi()
+        ));
+    }
     if path.to_str().is_none() {
         doc.notes.push(
             "Tên tệp có ký tự không đúng chuẩn UTF-8; trong kết quả các ký tự đó hiện thành �"
@@ -383,6 +393,44 @@ pub fn read_document(path: &Path) -> Result<RawDocument, IngestError> {
         );
     }
     finish(doc)
+}
+
+/// The format a file's first bytes show, when its extension says a zip-based document
+/// (.docx, .odt) but the file is a PDF or RTF (renamed files are common; an old Word file
+/// renamed .docx has its own message in the .docx reader).
+fn sniff(path: &Path, named: SourceFormat) -> SourceFormat {
+    use std::io::Read;
+    if !matches!(named, SourceFormat::Docx | SourceFormat::Odt) {
+        return named;
+    }
+    let mut head = [0u8; 8];
+    let read = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = &head[..read];
+    if head.starts_with(b"%PDF") {
+        SourceFormat::Pdf
+    } else if head.starts_with(b"{\\rtf") {
+        SourceFormat::Rtf
+    } else {
+        named
+    }
+}
+
+impl SourceFormat {
+    /// How a person calls the format ("tệp PDF").
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            SourceFormat::Txt => "văn bản thuần (.txt)",
+            SourceFormat::Docx => "tài liệu Word (.docx)",
+            SourceFormat::Odt => "tài liệu OpenDocument (.odt)",
+            SourceFormat::Pdf => "tệp PDF",
+            SourceFormat::Md => "văn bản Markdown",
+            SourceFormat::Html => "trang HTML",
+            SourceFormat::Doc => "tài liệu Word 97–2003 (.doc)",
+            SourceFormat::Rtf => "tài liệu RTF",
+        }
+    }
 }
 
 /// Reads a document from memory (for embedding, tests and fuzzing).

@@ -70,9 +70,120 @@ pub struct ReportOptions {
     pub parent: Option<String>,
     /// Place in the date line ("Hà Tĩnh"); a dotted line when `None`.
     pub place: Option<String>,
+    /// Document number ("Số 12-BC/TĐG"); a dotted "Số ….-BC/…." line when `None`.
+    pub number: Option<String>,
+    /// The signer's title ("TỔ TRƯỞNG"); "TỔ TRƯỞNG" when `None`.
+    pub signer_title: Option<String>,
+    /// The signer's name, printed under the signature space; left blank when `None`.
+    pub signer_name: Option<String>,
+    /// The committee's decisions already applied to the rows ([`super::apply_decisions`]):
+    /// shown beside the engine's grades, with those that could not be applied.
+    pub decisions: super::AppliedDecisions,
+}
+
+/// The `[committee]` table of a small TOML file (all fields optional):
+///
+/// ```toml
+/// [committee]
+/// name = "TỔ ĐÁNH GIÁ BÀI THU HOẠCH"
+/// parent = "ĐẢNG BỘ XÃ YÊN THẠCH"
+/// place = "Yên Thạch"
+/// date = "05/06/2026"          # or "2026-06-05"; today when left out
+/// number = "Số 12-BC/TĐG"
+/// signer_title = "TỔ TRƯỞNG"
+/// signer_name = "Nguyễn Thị Lan"
+/// ```
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitteeConfig {
+    pub name: Option<String>,
+    pub parent: Option<String>,
+    pub place: Option<String>,
+    pub date: Option<String>,
+    pub number: Option<String>,
+    pub signer_title: Option<String>,
+    pub signer_name: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ConfigFile {
+    committee: CommitteeConfig,
+}
+
+impl CommitteeConfig {
+    /// Reads the `[committee]` table of `path`; errors name the file and say why in Vietnamese.
+    pub fn from_file(path: &Path) -> Result<CommitteeConfig, ReportError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ReportError::io(path, e))?;
+        let file: ConfigFile = toml::from_str(&text).map_err(|e| ReportError::Config {
+            path: path.display().to_string(),
+            message: format!(
+                "cần bảng [committee] với các trường name, parent, place, date, number, \
+                 signer_title, signer_name ({})",
+                e.message().trim()
+            ),
+        })?;
+        Ok(file.committee)
+    }
+
+    /// These settings over `options` (a field left out keeps the option's value).
+    pub fn apply(self, options: &mut ReportOptions) -> Result<(), String> {
+        if let Some(d) = self.date {
+            options.date = Some(ReportDate::parse(&d)?);
+        }
+        for (field, value) in [
+            (&mut options.committee, self.name),
+            (&mut options.parent, self.parent),
+            (&mut options.place, self.place),
+            (&mut options.number, self.number),
+            (&mut options.signer_title, self.signer_title),
+            (&mut options.signer_name, self.signer_name),
+        ] {
+            if value.is_some() {
+                *field = value;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ReportDate {
+    /// "05/06/2026", "5/6/2026" or "2026-06-05".
+    pub fn parse(s: &str) -> Result<ReportDate, String> {
+        let s = s.trim();
+        let nums: Vec<Option<i64>> = s
+            .split(['/', '-', '.'])
+            .map(|p| p.trim().parse().ok())
+            .collect();
+        let (y, m, d) = match nums[..] {
+            [Some(y), Some(m), Some(d)] if s.contains('-') && y > 31 => (y, m, d),
+            [Some(d), Some(m), Some(y)] => (y, m, d),
+            _ => {
+                return Err(format!(
+                    "ngày “{s}” không đúng dạng ngày/tháng/năm (05/06/2026)"
+                ))
+            }
+        };
+        let valid = (1..=12).contains(&m) && (1..=31).contains(&d) && (1900..=9999).contains(&y);
+        if !valid {
+            return Err(format!("ngày “{s}” không có thật"));
+        }
+        Ok(ReportDate {
+            year: y as i32,
+            month: m as u32,
+            day: d as u32,
+        })
+    }
 }
 
 impl ReportOptions {
+    pub(crate) fn number(&self) -> String {
+        self.number.clone().unwrap_or_else(|| "Số ….-BC/….".into())
+    }
+    pub(crate) fn signer_title(&self) -> String {
+        self.signer_title
+            .clone()
+            .unwrap_or_else(|| "TỔ TRƯỞNG".into())
+    }
     pub(crate) fn date(&self) -> ReportDate {
         self.date.unwrap_or_else(ReportDate::today)
     }
@@ -232,15 +343,21 @@ pub(crate) fn summary_cells(s: &Summary, row: &UnitRow, stt: Option<usize>) -> V
     c
 }
 
-/// The summary table as CSV: UTF-8 with BOM (so Excel reads the diacritics), a header row,
-/// one row per cell, the totals row last; dot decimals.
+/// The summary table as a CSV for people, as Excel in a Vietnamese locale reads it: UTF-8 with
+/// BOM, `;` separators, decimal commas, Vietnamese headers; one row per cell, totals last.
 pub fn summary_csv(s: &Summary) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
     w.write_record(summary_headers(s))?;
+    let vi = |c: &Cell| match c {
+        Cell::Pct(x) => format!("{x:.1}").replace('.', ","),
+        other => other.plain(),
+    };
     for (i, u) in s.units.iter().enumerate() {
-        w.write_record(summary_cells(s, u, Some(i + 1)).iter().map(Cell::plain))?;
+        w.write_record(summary_cells(s, u, Some(i + 1)).iter().map(vi))?;
     }
-    w.write_record(summary_cells(s, &s.total, None).iter().map(Cell::plain))?;
+    w.write_record(summary_cells(s, &s.total, None).iter().map(vi))?;
     let body = w.into_inner().map_err(|e| e.into_error())?;
     let mut out = "\u{FEFF}".as_bytes().to_vec();
     out.extend(body);
@@ -286,6 +403,59 @@ pub(crate) fn thresholds_vi(rubric: &CompiledRubric) -> String {
     parts.join("; ")
 }
 
+/// Headers of the table of the committee's decisions.
+pub(crate) const DECISION_HEADERS: [&str; 7] = [
+    "STT",
+    "Họ và tên",
+    "Tệp",
+    "Máy chấm",
+    "Tổ đánh giá quyết định",
+    "Lý do",
+    "Người quyết định, thời điểm",
+];
+
+/// One row of the table of the committee's decisions (`i` counts from 0).
+pub(crate) fn decision_cells(ctx: &Context, i: usize, c: &super::CommitteeChange) -> [String; 7] {
+    let name = ctx
+        .summary
+        .placements
+        .get(c.row)
+        .and_then(|p| p.name.clone())
+        .unwrap_or_else(|| "(không rõ tên)".into());
+    [
+        (i + 1).to_string(),
+        name,
+        short_file(&c.file).to_string(),
+        c.engine_label
+            .clone()
+            .unwrap_or_else(|| "(không chấm được)".into()),
+        c.final_label.clone(),
+        c.reason.clone(),
+        format!("{}, {} (số {})", c.by, vietnam_time(&c.at), c.seq),
+    ]
+}
+
+/// "2026-12-03T09:17:08Z" → "03/12/2026 16:17" (Vietnam time); as given if it is not RFC 3339.
+pub(crate) fn vietnam_time(at: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let parsed = time::OffsetDateTime::parse(at, &Rfc3339).ok();
+    let offset = time::UtcOffset::from_hms(7, 0, 0).ok();
+    match (parsed, offset) {
+        (Some(t), Some(o)) => {
+            let t = t.to_offset(o);
+            format!(
+                "{:02}/{:02}/{} {:02}:{:02}",
+                t.day(),
+                u8::from(t.month()),
+                t.year(),
+                t.hour(),
+                t.minute()
+            )
+        }
+        _ => at.to_string(),
+    }
+}
+
 /// How the note giving the rubric file's SHA-256 begins (the hash follows it).
 pub(crate) const SHA_NOTE: &str = "Mã SHA-256 của tệp barem: ";
 
@@ -304,7 +474,6 @@ pub(crate) fn method_notes(ctx: &Context) -> Vec<String> {
                 format!(", phiên bản {}", spec.version)
             }
         ),
-        format!("{SHA_NOTE}{}", r.sha256),
         format!("Ngưỡng xếp loại — {}.", thresholds_vi(ctx.rubric)),
         "Tỷ lệ (%) của từng mức xếp loại tính trên số bài đã chấm, làm tròn một chữ số thập \
          phân theo phương pháp phần dư lớn nhất, nên tổng mỗi dòng bằng đúng 100%."
@@ -339,11 +508,20 @@ pub(crate) fn method_notes(ctx: &Context) -> Vec<String> {
             other.join(", ")
         ));
     }
-    notes.push(format!(
-        "Báo cáo lập ngày {} bằng phần mềm thuhoach.",
-        ctx.date.short_vi()
-    ));
     notes
+}
+
+/// Notes for the annex, not the body: how to check the files behind the figures.
+pub(crate) fn annex_notes(ctx: &Context) -> Vec<String> {
+    vec![
+        format!("{SHA_NOTE}{}", ctx.rubric.reference.sha256),
+        format!(
+            "Số liệu tổng hợp bằng phần mềm thuhoach {} ngày {}; kết quả chấm từng bài có \
+             trong tệp kết quả (JSON Lines) và bảng tính kèm theo.",
+            env!("CARGO_PKG_VERSION"),
+            ctx.date.short_vi()
+        ),
+    ]
 }
 
 #[cfg(test)]

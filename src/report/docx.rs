@@ -7,12 +7,15 @@
 use std::path::Path;
 
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, LineSpacingType, PageMargin, PageOrientationType, PageSize,
-    Paragraph, Run, RunFonts, Section, SpecialIndentType, Table, TableAlignmentType, TableCell,
-    TableCellMargins, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum,
+    PageOrientationType, PageSize, Paragraph, Run, RunFonts, Section, SpecialIndentType, Table,
+    TableAlignmentType, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType,
+    VMergeType, WidthType,
 };
 
-use super::committee::{method_notes, short_file, Context, SHA_NOTE};
+use super::committee::{
+    annex_notes, decision_cells, method_notes, short_file, Context, DECISION_HEADERS, SHA_NOTE,
+};
 use super::summary::{fmt_dec_vi, fmt_int_vi, UnitRow, UNKNOWN_UNIT};
 use super::ReportError;
 
@@ -146,22 +149,87 @@ fn bordered(rows: Vec<TableRow>, widths: &[usize]) -> Table {
 
 pub(crate) fn write(ctx: &Context, out: &Path) -> Result<(), ReportError> {
     let doc = build(ctx);
-    let file = std::fs::File::create(out).map_err(|e| ReportError::io(out, e))?;
+    let mut packed = std::io::Cursor::new(Vec::new());
     doc.build()
-        .pack(file)
-        .map_err(|e| ReportError::write(out, e))
+        .pack(&mut packed)
+        .map_err(|e| ReportError::write(out, e))?;
+    let bytes =
+        repeat_table_headers(packed.into_inner()).map_err(|e| ReportError::write(out, e))?;
+    std::fs::write(out, bytes).map_err(|e| ReportError::io(out, e))
+}
+
+/// Marks the header row of every bordered table (both rows when the header spans two, as in
+/// the appendix) to repeat at the top of each page (`w:tblHeader`), which docx-rs cannot set:
+/// the package is copied with `word/document.xml` rewritten.
+fn repeat_table_headers(docx: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx))?;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let file = archive.by_index(i)?;
+        let name = file.name()?.to_string();
+        if name != "word/document.xml" {
+            writer.raw_copy_file(file)?;
+            continue;
+        }
+        let mut xml = String::new();
+        let mut file = file;
+        file.read_to_string(&mut xml)?;
+        writer.start_file(
+            name,
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )?;
+        writer.write_all(mark_header_rows(&xml).as_bytes())?;
+    }
+    Ok(writer.finish()?.into_inner())
+}
+
+const EMPTY_ROW_PROPS: &str = "<w:tr><w:trPr />";
+const HEADER_ROW_PROPS: &str = "<w:tr><w:trPr><w:tblHeader /></w:trPr>";
+
+fn mark_header_rows(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len() + 1024);
+    let mut rest = xml;
+    while let Some(at) = rest.find("<w:tbl>") {
+        let end = rest[at..].find("</w:tbl>").map_or(rest.len(), |e| at + e);
+        out.push_str(&rest[..at]);
+        let mut table = rest[at..end].to_string();
+        if table.contains("<w:tblBorders><w:top") {
+            let rows = if first_row(&table).contains("w:vMerge w:val=\"restart\"") {
+                2
+            } else {
+                1
+            };
+            table = table.replacen(EMPTY_ROW_PROPS, HEADER_ROW_PROPS, rows);
+        }
+        out.push_str(&table);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn first_row(table: &str) -> &str {
+    let start = table.find("<w:tr>").unwrap_or(0);
+    let end = table[start..]
+        .find("</w:tr>")
+        .map_or(table.len(), |e| start + e);
+    &table[start..end]
 }
 
 fn build(ctx: &Context) -> Docx {
     let main = main_section(ctx)
         .page_size(PageSize::new().size(A4_W, A4_H))
-        .page_margin(margins(1_701, 1_134));
+        .page_margin(margins(1_701, 1_134))
+        .footer(page_footer());
     let doc = Docx::new()
         .default_fonts(fonts())
         .default_size(BODY)
         .add_section(main);
     let doc = appendix(ctx, doc);
-    doc.page_size(A4_H, A4_W)
+    doc.footer(page_footer())
+        .page_size(A4_H, A4_W)
         .page_orient(PageOrientationType::Landscape)
         .page_margin(margins(1_134, 1_134))
 }
@@ -221,6 +289,9 @@ fn main_section(ctx: &Context) -> Section {
         fmt_int_vi(t.errors)
     ));
     sec = sec.add_paragraph(body(&first));
+    if let Some(matching) = s.matching_vi() {
+        sec = sec.add_paragraph(body(&matching));
+    }
     let dist: Vec<String> = s
         .levels
         .iter()
@@ -284,18 +355,32 @@ fn main_section(ctx: &Context) -> Section {
             .add_paragraph(gap());
     }
 
+    // The committee's decisions.
+    let decisions = &ctx.options.decisions;
+    if !decisions.changes.is_empty() || !decisions.warnings().is_empty() {
+        sec = sec.add_paragraph(heading(&format!(
+            "{}. BÀI ĐƯỢC TỔ ĐÁNH GIÁ QUYẾT ĐỊNH LẠI XẾP LOẠI",
+            roman(n)
+        )));
+        n += 1;
+        if !decisions.changes.is_empty() {
+            sec = sec
+                .add_paragraph(body(&format!(
+                    "Tổ đánh giá đã quyết định lại xếp loại của {} bài; các số liệu trên đã tính theo xếp loại cuối cùng của tổ, xếp loại của máy ghi bên cạnh:",
+                    fmt_int_vi(decisions.changes.len())
+                )))
+                .add_table(decisions_table(ctx))
+                .add_paragraph(gap());
+        }
+        for w in decisions.warnings() {
+            sec = sec.add_paragraph(body(&w));
+        }
+    }
+
     // IV. Rubric and method.
     sec = sec.add_paragraph(heading(&format!("{}. BAREM CHẤM VÀ CÁCH TÍNH", roman(n))));
     for note in method_notes(ctx) {
-        sec = sec.add_paragraph(match note.strip_prefix(SHA_NOTE) {
-            // A 64-character hash cannot be justified: its own line, smaller.
-            Some(hash) => Paragraph::new()
-                .add_run(run(SHA_NOTE, TEXT))
-                .add_run(run(hash, TEXT.size(SMALL)))
-                .indent(None, Some(SpecialIndentType::FirstLine(567)), None, None)
-                .line_spacing(spacing(0, 120)),
-            None => body(&note),
-        });
+        sec = sec.add_paragraph(body(&note));
     }
     sec.add_paragraph(para("", TEXT, AlignmentType::Left))
         .add_table(signature_block(ctx))
@@ -323,6 +408,11 @@ fn header_block(ctx: &Context) -> Table {
             AlignmentType::Center,
         ))
         .add_paragraph(para("*", TEXT, AlignmentType::Center))
+        .add_paragraph(para(
+            &ctx.options.number(),
+            TEXT.size(TABLE),
+            AlignmentType::Center,
+        ))
         .width(left, WidthType::Dxa);
     let r = TableCell::new()
         .add_paragraph(para(
@@ -463,6 +553,44 @@ fn review_table(ctx: &Context) -> Table {
     bordered(rows, &w)
 }
 
+fn decisions_table(ctx: &Context) -> Table {
+    let w = [650, 1_900, 0, 1_000, 1_100, 0, 1_700];
+    let rest = PORTRAIT_TEXT - w.iter().sum::<usize>();
+    let w = [w[0], w[1], rest / 2, w[3], w[4], rest - rest / 2, w[6]];
+    let hd = TEXT.size(SMALL).bold();
+    let tx = TEXT.size(SMALL);
+    let header = TableRow::new(
+        DECISION_HEADERS
+            .iter()
+            .zip(w)
+            .map(|(h, w)| cell(h, hd, AlignmentType::Center, w))
+            .collect(),
+    );
+    let mut rows = vec![header];
+    for (i, c) in ctx.options.decisions.changes.iter().enumerate() {
+        let cells = decision_cells(ctx, i, c);
+        rows.push(
+            TableRow::new(
+                cells
+                    .iter()
+                    .zip(w)
+                    .enumerate()
+                    .map(|(k, (t, w))| {
+                        let align = if matches!(k, 0 | 3 | 4) {
+                            AlignmentType::Center
+                        } else {
+                            AlignmentType::Left
+                        };
+                        cell(t, tx, align, w)
+                    })
+                    .collect(),
+            )
+            .cant_split(),
+        );
+    }
+    bordered(rows, &w)
+}
+
 fn signature_block(ctx: &Context) -> Table {
     let left = 4_300;
     let right = PORTRAIT_TEXT - left;
@@ -491,7 +619,11 @@ fn signature_block(ctx: &Context) -> Table {
             TEXT.bold(),
             AlignmentType::Center,
         ))
-        .add_paragraph(para("TỔ TRƯỞNG", TEXT.bold(), AlignmentType::Center))
+        .add_paragraph(para(
+            &ctx.options.signer_title(),
+            TEXT.bold(),
+            AlignmentType::Center,
+        ))
         .add_paragraph(para(
             "(Ký, ghi rõ họ tên)",
             TEXT.italic(),
@@ -500,6 +632,11 @@ fn signature_block(ctx: &Context) -> Table {
         .add_paragraph(para("", TEXT, AlignmentType::Center))
         .add_paragraph(para("", TEXT, AlignmentType::Center))
         .add_paragraph(para("", TEXT, AlignmentType::Center))
+        .add_paragraph(para(
+            ctx.options.signer_name.as_deref().unwrap_or(""),
+            TEXT.bold(),
+            AlignmentType::Center,
+        ))
         .width(right, WidthType::Dxa);
     Table::without_borders(vec![TableRow::new(vec![l, r])])
         .set_grid(vec![left, right])
@@ -582,12 +719,32 @@ fn appendix(ctx: &Context, doc: Docx) -> Docx {
     doc = doc.add_paragraph(
         para("", TEXT.size(SMALL), AlignmentType::Left).line_spacing(spacing(0, 60)),
     );
-    doc.add_paragraph(para(
+    let mut doc = doc.add_paragraph(para(
         "Ghi chú: tỷ lệ (%) từng mức tính trên số bài đã chấm của chi bộ; tổng mỗi dòng bằng 100%. \
          Số bài đã chấm = số bài nộp − số bài không chấm được.",
         TEXT.italic().size(SMALL),
         AlignmentType::Left,
-    ))
+    ));
+    for note in annex_notes(ctx) {
+        let p = match note.strip_prefix(SHA_NOTE) {
+            Some(hash) => Paragraph::new()
+                .add_run(run(SHA_NOTE, TEXT.italic().size(SMALL)))
+                .add_run(run(hash, TEXT.size(SMALL - 4))),
+            None => para(&note, TEXT.italic().size(SMALL), AlignmentType::Left),
+        };
+        doc = doc.add_paragraph(p);
+    }
+    doc
+}
+
+/// "Trang 1", "Trang 2"… centred at the bottom of every page.
+fn page_footer() -> Footer {
+    Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_run(run("Trang ", TEXT.size(SMALL)))
+            .add_page_num(PageNum::new())
+            .align(AlignmentType::Center),
+    )
 }
 
 fn unit_row(ctx: &Context, stt: Option<usize>, u: &UnitRow, widths: &[usize], st: St) -> TableRow {

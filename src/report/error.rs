@@ -22,6 +22,9 @@ pub enum ReportError {
     /// The roster (danh sách đảng viên) cannot be used.
     #[error("{path}: danh sách đảng viên không dùng được: {message}")]
     Roster { path: String, message: String },
+    /// The committee settings file cannot be used.
+    #[error("{path}: tệp cấu hình tổ đánh giá không dùng được: {message}")]
+    Config { path: String, message: String },
     /// The output file's extension asks for a format the report does not have.
     #[error(
         "{path}: không hỗ trợ định dạng báo cáo này; hãy dùng đuôi .xlsx, .docx, .html hoặc .csv"

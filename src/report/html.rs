@@ -5,7 +5,9 @@
 
 use std::fmt::Write;
 
-use super::committee::{method_notes, short_file, Context};
+use super::committee::{
+    annex_notes, decision_cells, method_notes, short_file, Context, DECISION_HEADERS,
+};
 use super::summary::{fmt_dec_vi, fmt_int_vi, Summary, UnitRow, UNKNOWN_UNIT};
 
 /// Bar colours by level, highest first (good, fair, average, poor), then greys.
@@ -107,11 +109,12 @@ fn write_page(h: &mut String, ctx: &Context) -> std::fmt::Result {
     // Administrative header and title.
     writeln!(
         h,
-        "<div class=\"head\"><div class=\"left\"><div>{}</div><div class=\"b\">{}</div><div>*</div></div>\
+        "<div class=\"head\"><div class=\"left\"><div>{}</div><div class=\"b\">{}</div><div>*</div><div>{}</div></div>\
          <div class=\"right\"><div class=\"b u big\">ĐẢNG CỘNG SẢN VIỆT NAM</div><div>&nbsp;</div>\
          <div class=\"i\">{}, {}</div></div></div>",
         esc(&o.parent()),
         esc(&o.committee()),
+        esc(&o.number()),
         esc(&o.place()),
         esc(&ctx.date.long_vi())
     )?;
@@ -151,6 +154,9 @@ fn write_page(h: &mut String, ctx: &Context) -> std::fmt::Result {
     card("Bài không chấm được", fmt_int_vi(t.errors))?;
     card("Bài cần xem xét lại", fmt_int_vi(t.review))?;
     writeln!(h, "</div>")?;
+    if let Some(matching) = s.matching_vi() {
+        writeln!(h, "<p>{}</p>", esc(&matching))?;
+    }
     legend(h, s)?;
     writeln!(h, "<table class=\"chart\"><tbody>")?;
     chart_row(h, s, t, true)?;
@@ -249,6 +255,36 @@ fn write_page(h: &mut String, ctx: &Context) -> std::fmt::Result {
         }
     }
 
+    // The committee's decisions.
+    let decisions = &ctx.options.decisions;
+    if !decisions.changes.is_empty() || !decisions.warnings().is_empty() {
+        writeln!(
+            h,
+            "<h2>{}. Bài được tổ đánh giá quyết định lại xếp loại</h2>",
+            roman(n)
+        )?;
+        n += 1;
+        if !decisions.changes.is_empty() {
+            writeln!(
+                h,
+                "<p>Các số liệu trên đã tính theo xếp loại cuối cùng của tổ đánh giá; xếp loại của máy ghi bên cạnh.</p>\n<table class=\"decisions\"><thead><tr>{}</tr></thead><tbody>",
+                DECISION_HEADERS.map(|x| format!("<th>{}</th>", esc(x))).concat()
+            )?;
+            for (i, c) in decisions.changes.iter().enumerate() {
+                let cells = decision_cells(ctx, i, c);
+                writeln!(
+                    h,
+                    "<tr>{}</tr>",
+                    cells.map(|x| format!("<td>{}</td>", esc(&x))).concat()
+                )?;
+            }
+            writeln!(h, "</tbody></table>")?;
+        }
+        for w in decisions.warnings() {
+            writeln!(h, "<p class=\"warn\">{}</p>", esc(&w))?;
+        }
+    }
+
     // V. Method.
     writeln!(
         h,
@@ -256,6 +292,21 @@ fn write_page(h: &mut String, ctx: &Context) -> std::fmt::Result {
         roman(n)
     )?;
     for note in method_notes(ctx) {
+        writeln!(h, "<li>{}</li>", esc(&note))?;
+    }
+    writeln!(h, "</ul>")?;
+    writeln!(
+        h,
+        "<div class=\"head\"><div class=\"left\"></div><div class=\"right\"><div class=\"b\">{}</div>\
+         <div class=\"i\">(Ký, ghi rõ họ tên)</div><div>&nbsp;</div><div>&nbsp;</div><div class=\"b\">{}</div></div></div>",
+        esc(&o.signer_title()),
+        esc(o.signer_name.as_deref().unwrap_or(""))
+    )?;
+    writeln!(
+        h,
+        "<h2>Phụ lục: kiểm tra số liệu</h2>\n<ul class=\"notes\">"
+    )?;
+    for note in annex_notes(ctx) {
         writeln!(h, "<li>{}</li>", esc(&note))?;
     }
     writeln!(h, "</ul>\n</body>\n</html>")

@@ -4,7 +4,9 @@ mod committee;
 mod docx;
 mod error;
 mod explain;
+mod feedback;
 mod html;
+mod overrides;
 mod results;
 mod roster;
 mod summary;
@@ -14,10 +16,13 @@ use std::io::{self, Write};
 use std::path::Path;
 
 pub use committee::{
-    summary_csv, write_report, write_report_with, ReportDate, ReportFormat, ReportOptions,
+    summary_csv, write_report, write_report_with, CommitteeConfig, ReportDate, ReportFormat,
+    ReportOptions,
 };
 pub use error::ReportError;
 pub use explain::explain;
+pub use feedback::{feedback_lines, write_feedback_docx};
+pub use overrides::{apply_decisions, AppliedDecisions, CommitteeChange};
 pub use results::read_results;
 pub use roster::{Member, Roster};
 pub use summary::{

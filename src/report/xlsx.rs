@@ -10,13 +10,14 @@ use rust_xlsxwriter::{
 };
 
 use super::committee::{
-    flag_labels, method_notes, short_file, summary_cells, summary_headers, Cell, Context,
+    annex_notes, decision_cells, flag_labels, method_notes, short_file, summary_cells,
+    summary_headers, Cell, Context, DECISION_HEADERS,
 };
 use super::{missing_themes, ReportError};
 
-/// Widths are in characters; long text is cut off visually, not wrapped.
+/// Widths are in characters; longer text wraps (so a sheet prints one page wide and readable).
 const MIN_WIDTH: f64 = 6.0;
-const MAX_WIDTH: f64 = 60.0;
+const MAX_WIDTH: f64 = 30.0;
 
 struct Formats {
     header: Format,
@@ -44,7 +45,10 @@ impl Formats {
             .set_border(FormatBorder::Thin);
         Formats {
             header,
-            text: Format::new().set_border(FormatBorder::Thin),
+            text: Format::new()
+                .set_border(FormatBorder::Thin)
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             int: Format::new()
                 .set_num_format("0")
                 .set_border(FormatBorder::Thin),
@@ -63,6 +67,8 @@ impl Formats {
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     widths: Vec<f64>,
+    /// Lines the tallest wrapped cell of each data row needs.
+    lines: std::collections::BTreeMap<u32, f64>,
 }
 
 impl<'a> Sheet<'a> {
@@ -81,7 +87,11 @@ impl<'a> Sheet<'a> {
         ws.set_paper_size(9); // A4
         ws.set_print_fit_to_pages(1, 0);
         ws.set_repeat_rows(0, 0)?;
-        Ok(Sheet { ws, widths })
+        Ok(Sheet {
+            ws,
+            widths,
+            lines: Default::default(),
+        })
     }
 
     fn fit(&mut self, col: usize, chars: usize) {
@@ -91,7 +101,11 @@ impl<'a> Sheet<'a> {
     }
 
     fn text(&mut self, row: u32, col: usize, s: &str, f: &Format) -> Result<(), XlsxError> {
-        self.fit(col, s.chars().count());
+        let chars = s.chars().count();
+        self.fit(col, chars);
+        let lines = (chars as f64 / (MAX_WIDTH * 1.25)).ceil();
+        let tallest = self.lines.entry(row).or_insert(1.0);
+        *tallest = tallest.max(lines);
         self.ws.write_string_with_format(row, col as u16, s, f)?;
         Ok(())
     }
@@ -118,6 +132,12 @@ impl<'a> Sheet<'a> {
     fn finish(self, last_row: u32) -> Result<(), XlsxError> {
         for (c, w) in self.widths.iter().enumerate() {
             self.ws.set_column_width(c as u16, *w)?;
+        }
+        // Spreadsheets do not grow rows for wrapped text written by a program: set them.
+        for (&row, &lines) in &self.lines {
+            if row > 0 && row <= last_row && lines > 1.0 {
+                self.ws.set_row_height(row, 13.0 * lines + 2.0)?;
+            }
         }
         let last_col = self.widths.len().saturating_sub(1) as u16;
         self.ws.autofilter(0, 0, last_row.max(1), last_col)?;
@@ -148,6 +168,26 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
     if ctx.summary.has_roster {
         missing_sheet(book.add_worksheet().set_name("Chưa nộp bài")?, ctx, &f)?;
     }
+    let decisions = &ctx.options.decisions;
+    if !decisions.changes.is_empty() || !decisions.warnings().is_empty() {
+        decisions_sheet(book.add_worksheet().set_name("Quyết định của tổ")?, ctx, &f)?;
+    }
+    // The title block printed on every page of every sheet: who issues it, what it is, its
+    // number and date; page numbers below.
+    let escape = |s: String| s.replace('&', "&&");
+    for ws in book.worksheets_mut() {
+        let title = format!(
+            "&L&9{}&C&\"-,Bold\"BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, PHÂN LOẠI BÀI THU HOẠCH\n&\"-,Regular\"{}&R&9{}\n{}, {}",
+            escape(ctx.options.committee()),
+            escape(ws.name()),
+            escape(ctx.options.number()),
+            escape(ctx.options.place()),
+            ctx.date.short_vi()
+        );
+        ws.set_header(&title);
+        ws.set_footer("&CTrang &P/&N");
+        ws.set_margins(0.5, 0.5, 1.0, 0.6, 0.3, 0.3);
+    }
     Ok(book)
 }
 
@@ -172,7 +212,7 @@ fn summary_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), X
     sheet.finish(last_unit_row)?;
     r += 2;
     let wrap = f.note.clone().set_text_wrap().set_align(FormatAlign::Top);
-    for note in method_notes(ctx) {
+    for note in method_notes(ctx).into_iter().chain(annex_notes(ctx)) {
         let lines = (note.chars().count() as f64 / (width * 1.1))
             .ceil()
             .max(1.0);
@@ -193,6 +233,7 @@ fn detail_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
         "Số từ",
         "Điểm",
         "Xếp loại",
+        "Xếp loại của máy",
         "Cờ cảnh báo",
         "Chủ đề còn thiếu",
         "Bị hạ mức do",
@@ -231,6 +272,14 @@ fn detail_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
         put(&mut sheet, row.score.map_or(Cell::Empty, Cell::Pct))?;
         let label = p.level.map(|l| s.levels[l].label.as_str());
         put(&mut sheet, text(label.or(row.grade_label.as_deref())))?;
+        let engine = match ctx.options.decisions.of_row(i) {
+            Some(c) => format!(
+                "{} (tổ đánh giá đã quyết định lại)",
+                c.engine_label.as_deref().unwrap_or("không chấm được")
+            ),
+            None => String::new(),
+        };
+        put(&mut sheet, Cell::Text(engine))?;
         put(&mut sheet, Cell::Text(flag_labels(row)))?;
         put(&mut sheet, Cell::Text(missing_themes(row).join("; ")))?;
         let caps: Vec<&str> = row.caps.iter().map(|c| c.reason.as_str()).collect();
@@ -242,7 +291,11 @@ fn detail_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
             } else {
                 "Không có trong danh sách"
             };
-            put(&mut sheet, Cell::Text(matched.into()))?;
+            let matched = match &p.note {
+                Some(note) => format!("{matched}; {note}"),
+                None => matched.to_string(),
+            };
+            put(&mut sheet, Cell::Text(matched))?;
         }
         let review = review_of[i].map(|r| r.join("; "));
         put(&mut sheet, Cell::Text(review.unwrap_or_default()))?;
@@ -284,6 +337,25 @@ fn review_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
         sheet.text(r, 6, &item.reasons.join("; "), &f.text)?;
     }
     sheet.finish(s.review.len() as u32)
+}
+
+fn decisions_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), XlsxError> {
+    let decisions = &ctx.options.decisions;
+    let mut sheet = Sheet::new(ws, &DECISION_HEADERS.map(String::from), f)?;
+    for (i, c) in decisions.changes.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (col, text) in decision_cells(ctx, i, c).iter().enumerate() {
+            match (col, text.parse::<u32>()) {
+                (0, Ok(n)) => sheet.num(r, col, f64::from(n), &f.int)?,
+                _ => sheet.text(r, col, text, &f.text)?,
+            }
+        }
+    }
+    let first = decisions.changes.len() as u32 + 2;
+    for (r, w) in (first..).zip(decisions.warnings()) {
+        sheet.ws.write_string_with_format(r, 0, &w, &f.note)?;
+    }
+    sheet.finish(decisions.changes.len() as u32)
 }
 
 fn missing_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), XlsxError> {

@@ -3,9 +3,11 @@
 
 pub mod check;
 pub mod draft;
+mod levels;
 mod matcher;
 pub mod registry;
 mod schema;
+mod toml_vi;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -15,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::text::phrase_keys;
 
+pub use levels::{resolve_level, UnknownLevel};
 pub use matcher::{Hit, Owner, PhraseMatcher};
 pub use schema::{
     Aspect, Concept, Criterion, Length, Level, OffTopic, OtherDocument, Part, Quality, References,
@@ -167,7 +170,7 @@ impl CompiledRubric {
                 file: name.to_string(),
                 line,
                 field: field_of_toml_error(e.message()),
-                message: e.message().trim().to_string(),
+                message: toml_vi::explain(e.message(), line.and_then(|l| text.lines().nth(l - 1))),
             }
         })?;
         check::lint(&spec, text, name)?;
