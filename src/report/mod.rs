@@ -7,7 +7,7 @@ mod explain;
 mod html;
 mod results;
 mod roster;
-mod summary;
+pub mod summary;
 mod xlsx;
 
 use std::io::{self, Write};
