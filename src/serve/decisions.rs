@@ -3,7 +3,7 @@
 //! is never lost even if the server was killed before the table was written.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::store::Decision;
@@ -28,6 +28,13 @@ pub struct JsonlLog {
 impl JsonlLog {
     pub fn open(path: &Path) -> Result<JsonlLog, ServeError> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
+        // Drop a torn last line (a write cut by a kill), so the next one starts clean.
+        let text = std::fs::read(path)?;
+        if !text.is_empty() && !text.ends_with(b"\n") {
+            let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            file.set_len(keep as u64)?;
+            file.sync_all()?;
+        }
         Ok(JsonlLog {
             path: path.to_path_buf(),
             file: std::sync::Mutex::new(file),
@@ -51,10 +58,12 @@ impl DecisionSink for JsonlLog {
     }
 
     fn read_all(&self) -> Result<Vec<Decision>, ServeError> {
-        let file = File::open(&self.path)?;
+        let text = std::fs::read_to_string(&self.path)?;
         let mut out = Vec::new();
-        for (i, line) in BufReader::new(file).lines().enumerate() {
-            let line = line?;
+        // A last line without its newline was being written when the process died: it was
+        // never acknowledged, and is left out.
+        let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+        for (i, line) in complete.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }

@@ -491,8 +491,14 @@ impl Workspace {
             entries.retain(|(e, _)| e.final_grade() == Some(g));
         }
         if let Some(u) = filter.unit.as_deref().filter(|u| !u.trim().is_empty()) {
-            let key = folded(u);
-            entries.retain(|(e, _)| e.row.unit.as_deref().is_some_and(|x| folded(x).contains(&key)));
+            // Whole words, in order: "yen thach" finds "Yên Thạch", "yen" does not find "huyện".
+            let key = format!(" {} ", folded(u));
+            entries.retain(|(e, _)| {
+                e.row
+                    .unit
+                    .as_deref()
+                    .is_some_and(|x| format!(" {} ", folded(x)).contains(&key))
+            });
         }
         if let Some(review) = filter.review {
             entries.retain(|(_, r)| r.is_empty() != review);
