@@ -22,6 +22,7 @@
 //! See ARCHITECTURE.md.
 
 pub mod assess;
+pub mod audit;
 pub mod grade;
 pub mod index;
 pub mod ingest;

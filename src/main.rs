@@ -13,7 +13,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use thuhoach::index::{EssayIndex, SearchOptions};
 use thuhoach::originality::Thresholds;
-use thuhoach::report::{explain, write_report, Format, ReportFormat, Roster, RowWriter};
+use thuhoach::report::{
+    apply_decisions, explain, write_report, write_report_with, Format, ReportFormat, ReportOptions,
+    Roster, RowWriter,
+};
 use thuhoach::{CompiledRubric, Grader};
 
 /// Output buffer: a JSON row is about 12 KB, so a few dozen rows per write.
@@ -76,6 +79,9 @@ enum Command {
         /// Output: .xlsx, .docx, .html or .csv.
         #[arg(long)]
         out: PathBuf,
+        /// The committee's decisions log (`thuhoach override`): the report uses the final grades.
+        #[arg(long)]
+        overrides: Option<PathBuf>,
     },
     /// Clusters of essays copied from each other, with the shared passages.
     Dupes {
@@ -146,6 +152,35 @@ enum Command {
         #[command(subcommand)]
         command: RubricCommand,
     },
+    /// Record the committee's decision on one essay's grade (append-only, tamper-evident log).
+    Override {
+        /// Decisions log (JSON Lines; created on first use).
+        #[arg(long)]
+        log: PathBuf,
+        /// The essay file (as in the results, or its path).
+        #[arg(long)]
+        file: String,
+        /// The committee's grade: Tốt, Khá, Trung bình, Chưa đạt (diacritics optional) or an id.
+        #[arg(long)]
+        grade: String,
+        /// Who decides (name, title).
+        #[arg(long)]
+        by: String,
+        /// Why (written into the log and the report).
+        #[arg(long)]
+        reason: String,
+        /// Results of `grade --format jsonl` with the engine's grade; else the file is graded now.
+        #[arg(long)]
+        results: Option<PathBuf>,
+        /// Rubric (barem) naming the levels; default: built-in.
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+    },
+    /// Decisions log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// The analyzer as a Hugging Face tokenizer, for ML pipelines in other systems.
     Tokenizer {
         #[command(subcommand)]
@@ -203,6 +238,13 @@ enum TokenizerCommand {
         #[arg(long, default_value = "tokenizer.json")]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check that no entry of a decisions log was changed, removed or reordered
+    /// (exit 0 intact, 1 altered).
+    Verify { log: PathBuf },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -357,12 +399,31 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             roster,
             rubric,
             out,
+            overrides,
         } => {
             let rubric = load_rubric(rubric.as_deref())?;
-            let rows =
+            let mut rows =
                 thuhoach::report::read_results(&results).map_err(|e| usage(e.to_string()))?;
             let roster = load_roster(roster.as_deref())?;
-            write_report(&rows, roster.as_ref(), &rubric, &out)
+            let mut options = ReportOptions::default();
+            if let Some(log) = overrides {
+                thuhoach::audit::verify(&log).map_err(|e| {
+                    usage(format!(
+                        "{e}. Không lập báo cáo từ một sổ quyết định không toàn vẹn."
+                    ))
+                })?;
+                let decisions = thuhoach::audit::read(&log).map_err(|e| usage(e.to_string()))?;
+                options.decisions = apply_decisions(&mut rows, &decisions, &rubric);
+                eprintln!(
+                    "thuhoach: áp dụng {} quyết định của tổ đánh giá",
+                    options.decisions.changes.len()
+                );
+                for w in options.decisions.warnings() {
+                    eprintln!("thuhoach: {w}");
+                }
+            }
+            print_matching(&rows, roster.as_ref(), &rubric);
+            write_report_with(&rows, roster.as_ref(), &rubric, &out, &options)
                 .map_err(|e| usage(e.to_string()))?;
             eprintln!("đã ghi {} ({} bài)", out.display(), rows.len());
             Ok(Outcome::AllHandled)
@@ -448,6 +509,55 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Outcome::AllHandled
             })
         }
+        Command::Override {
+            log,
+            file,
+            grade,
+            by,
+            reason,
+            results,
+            rubric,
+        } => {
+            let rubric = load_rubric(rubric.as_deref())?;
+            let request = thuhoach::audit::OverrideRequest {
+                file: &file,
+                grade: &grade,
+                by: &by,
+                reason: &reason,
+                results: results.as_deref(),
+            };
+            let log = thuhoach::audit::DecisionLog::open(log);
+            let d = thuhoach::audit::record_override(&log, &request, &rubric)
+                .map_err(|e| usage(e.to_string()))?;
+            let label = |id: &str| {
+                rubric
+                    .level_index(id)
+                    .map_or(id.to_string(), |i| rubric.spec.levels[i].label.clone())
+            };
+            println!(
+                "Đã ghi quyết định số {} vào {}: {} — {} → {} (người quyết định: {}).",
+                d.seq,
+                log.path().display(),
+                d.file,
+                d.old_grade.as_deref().map_or("(chưa có)".into(), label),
+                label(&d.new_grade),
+                d.by
+            );
+            Ok(Outcome::AllHandled)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { log },
+        } => match thuhoach::audit::verify(&log) {
+            Ok(n) => {
+                println!("{}: nguyên vẹn, {n} quyết định.", log.display());
+                Ok(Outcome::AllHandled)
+            }
+            Err(e @ thuhoach::audit::AuditError::Altered { .. }) => {
+                println!("{e}");
+                Ok(Outcome::SomeFailed)
+            }
+            Err(e) => Err(usage(e.to_string())),
+        },
         Command::Tokenizer {
             command: TokenizerCommand::Export { out },
         } => {
@@ -556,6 +666,14 @@ fn print_hits(
     Ok(())
 }
 
+/// Tells the secretary how the essays matched the roster (nothing without one).
+fn print_matching(rows: &[thuhoach::Assessment], roster: Option<&Roster>, rubric: &CompiledRubric) {
+    let summary = thuhoach::report::Summary::build(rows, roster, &rubric.spec.levels);
+    if let Some(line) = summary.matching_vi() {
+        eprintln!("thuhoach: {line}");
+    }
+}
+
 fn load_roster(path: Option<&Path>) -> anyhow::Result<Option<Roster>> {
     path.map(|p| Roster::from_path(p).map_err(|e| usage(e.to_string())))
         .transpose()
@@ -572,6 +690,7 @@ fn grade_to_report(
     let roster = load_roster(roster)?;
     let mut rows = Vec::with_capacity(files.len());
     grader.grade_files(files, jobs.unwrap_or(0), |row| rows.push(row))?;
+    print_matching(&rows, roster.as_ref(), grader.rubric());
     write_report(&rows, roster.as_ref(), grader.rubric(), out).map_err(|e| usage(e.to_string()))?;
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     eprintln!(

@@ -70,6 +70,9 @@ pub struct ReportOptions {
     pub parent: Option<String>,
     /// Place in the date line ("Hà Tĩnh"); a dotted line when `None`.
     pub place: Option<String>,
+    /// The committee's decisions already applied to the rows ([`super::apply_decisions`]):
+    /// shown beside the engine's grades, with those that could not be applied.
+    pub decisions: super::AppliedDecisions,
 }
 
 impl ReportOptions {
@@ -284,6 +287,59 @@ pub(crate) fn thresholds_vi(rubric: &CompiledRubric) -> String {
         }
     }
     parts.join("; ")
+}
+
+/// Headers of the table of the committee's decisions.
+pub(crate) const DECISION_HEADERS: [&str; 7] = [
+    "STT",
+    "Họ và tên",
+    "Tệp",
+    "Máy chấm",
+    "Tổ đánh giá quyết định",
+    "Lý do",
+    "Người quyết định, thời điểm",
+];
+
+/// One row of the table of the committee's decisions (`i` counts from 0).
+pub(crate) fn decision_cells(ctx: &Context, i: usize, c: &super::CommitteeChange) -> [String; 7] {
+    let name = ctx
+        .summary
+        .placements
+        .get(c.row)
+        .and_then(|p| p.name.clone())
+        .unwrap_or_else(|| "(không rõ tên)".into());
+    [
+        (i + 1).to_string(),
+        name,
+        short_file(&c.file).to_string(),
+        c.engine_label
+            .clone()
+            .unwrap_or_else(|| "(không chấm được)".into()),
+        c.final_label.clone(),
+        c.reason.clone(),
+        format!("{}, {} (số {})", c.by, vietnam_time(&c.at), c.seq),
+    ]
+}
+
+/// "2026-12-03T09:17:08Z" → "03/12/2026 16:17" (Vietnam time); as given if it is not RFC 3339.
+pub(crate) fn vietnam_time(at: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let parsed = time::OffsetDateTime::parse(at, &Rfc3339).ok();
+    let offset = time::UtcOffset::from_hms(7, 0, 0).ok();
+    match (parsed, offset) {
+        (Some(t), Some(o)) => {
+            let t = t.to_offset(o);
+            format!(
+                "{:02}/{:02}/{} {:02}:{:02}",
+                t.day(),
+                u8::from(t.month()),
+                t.year(),
+                t.hour(),
+                t.minute()
+            )
+        }
+        _ => at.to_string(),
+    }
 }
 
 /// How the note giving the rubric file's SHA-256 begins (the hash follows it).

@@ -12,7 +12,9 @@ use docx_rs::{
     TableCellMargins, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
-use super::committee::{method_notes, short_file, Context, SHA_NOTE};
+use super::committee::{
+    decision_cells, method_notes, short_file, Context, DECISION_HEADERS, SHA_NOTE,
+};
 use super::summary::{fmt_dec_vi, fmt_int_vi, UnitRow, UNKNOWN_UNIT};
 use super::ReportError;
 
@@ -221,6 +223,9 @@ fn main_section(ctx: &Context) -> Section {
         fmt_int_vi(t.errors)
     ));
     sec = sec.add_paragraph(body(&first));
+    if let Some(matching) = s.matching_vi() {
+        sec = sec.add_paragraph(body(&matching));
+    }
     let dist: Vec<String> = s
         .levels
         .iter()
@@ -282,6 +287,28 @@ fn main_section(ctx: &Context) -> Section {
             )))
             .add_table(review_table(ctx))
             .add_paragraph(gap());
+    }
+
+    // The committee's decisions.
+    let decisions = &ctx.options.decisions;
+    if !decisions.changes.is_empty() || !decisions.warnings().is_empty() {
+        sec = sec.add_paragraph(heading(&format!(
+            "{}. BÀI ĐƯỢC TỔ ĐÁNH GIÁ QUYẾT ĐỊNH LẠI XẾP LOẠI",
+            roman(n)
+        )));
+        n += 1;
+        if !decisions.changes.is_empty() {
+            sec = sec
+                .add_paragraph(body(&format!(
+                    "Tổ đánh giá đã quyết định lại xếp loại của {} bài; các số liệu trên đã tính theo xếp loại cuối cùng của tổ, xếp loại của máy ghi bên cạnh:",
+                    fmt_int_vi(decisions.changes.len())
+                )))
+                .add_table(decisions_table(ctx))
+                .add_paragraph(gap());
+        }
+        for w in decisions.warnings() {
+            sec = sec.add_paragraph(body(&w));
+        }
     }
 
     // IV. Rubric and method.
@@ -457,6 +484,44 @@ fn review_table(ctx: &Context) -> Table {
                 cell(label, tx, AlignmentType::Center, w[4]),
                 reasons,
             ])
+            .cant_split(),
+        );
+    }
+    bordered(rows, &w)
+}
+
+fn decisions_table(ctx: &Context) -> Table {
+    let w = [650, 1_900, 0, 1_000, 1_100, 0, 1_700];
+    let rest = PORTRAIT_TEXT - w.iter().sum::<usize>();
+    let w = [w[0], w[1], rest / 2, w[3], w[4], rest - rest / 2, w[6]];
+    let hd = TEXT.size(SMALL).bold();
+    let tx = TEXT.size(SMALL);
+    let header = TableRow::new(
+        DECISION_HEADERS
+            .iter()
+            .zip(w)
+            .map(|(h, w)| cell(h, hd, AlignmentType::Center, w))
+            .collect(),
+    );
+    let mut rows = vec![header];
+    for (i, c) in ctx.options.decisions.changes.iter().enumerate() {
+        let cells = decision_cells(ctx, i, c);
+        rows.push(
+            TableRow::new(
+                cells
+                    .iter()
+                    .zip(w)
+                    .enumerate()
+                    .map(|(k, (t, w))| {
+                        let align = if matches!(k, 0 | 3 | 4) {
+                            AlignmentType::Center
+                        } else {
+                            AlignmentType::Left
+                        };
+                        cell(t, tx, align, w)
+                    })
+                    .collect(),
+            )
             .cant_split(),
         );
     }

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::committee::{method_notes, short_file, Context};
+use super::committee::{decision_cells, method_notes, short_file, Context, DECISION_HEADERS};
 use super::summary::{fmt_dec_vi, fmt_int_vi, Summary, UnitRow, UNKNOWN_UNIT};
 
 /// Bar colours by level, highest first (good, fair, average, poor), then greys.
@@ -151,6 +151,9 @@ fn write_page(h: &mut String, ctx: &Context) -> std::fmt::Result {
     card("Bài không chấm được", fmt_int_vi(t.errors))?;
     card("Bài cần xem xét lại", fmt_int_vi(t.review))?;
     writeln!(h, "</div>")?;
+    if let Some(matching) = s.matching_vi() {
+        writeln!(h, "<p>{}</p>", esc(&matching))?;
+    }
     legend(h, s)?;
     writeln!(h, "<table class=\"chart\"><tbody>")?;
     chart_row(h, s, t, true)?;
@@ -246,6 +249,36 @@ fn write_page(h: &mut String, ctx: &Context) -> std::fmt::Result {
                 )?;
             }
             writeln!(h, "</tbody></table>")?;
+        }
+    }
+
+    // The committee's decisions.
+    let decisions = &ctx.options.decisions;
+    if !decisions.changes.is_empty() || !decisions.warnings().is_empty() {
+        writeln!(
+            h,
+            "<h2>{}. Bài được tổ đánh giá quyết định lại xếp loại</h2>",
+            roman(n)
+        )?;
+        n += 1;
+        if !decisions.changes.is_empty() {
+            writeln!(
+                h,
+                "<p>Các số liệu trên đã tính theo xếp loại cuối cùng của tổ đánh giá; xếp loại của máy ghi bên cạnh.</p>\n<table class=\"decisions\"><thead><tr>{}</tr></thead><tbody>",
+                DECISION_HEADERS.map(|x| format!("<th>{}</th>", esc(x))).concat()
+            )?;
+            for (i, c) in decisions.changes.iter().enumerate() {
+                let cells = decision_cells(ctx, i, c);
+                writeln!(
+                    h,
+                    "<tr>{}</tr>",
+                    cells.map(|x| format!("<td>{}</td>", esc(&x))).concat()
+                )?;
+            }
+            writeln!(h, "</tbody></table>")?;
+        }
+        for w in decisions.warnings() {
+            writeln!(h, "<p class=\"warn\">{}</p>", esc(&w))?;
         }
     }
 

@@ -5,6 +5,7 @@ mod docx;
 mod error;
 mod explain;
 mod html;
+mod overrides;
 mod results;
 mod roster;
 pub mod summary;
@@ -18,6 +19,7 @@ pub use committee::{
 };
 pub use error::ReportError;
 pub use explain::explain;
+pub use overrides::{apply_decisions, AppliedDecisions, CommitteeChange};
 pub use results::read_results;
 pub use roster::{Member, Roster};
 pub use summary::{

@@ -385,7 +385,9 @@ pub(crate) fn name_key(s: &str) -> NameKey {
 }
 
 /// A unit as the analyzer sees it, without a leading "Chi bộ" / "Đảng bộ" (rosters write
-/// "Chi bộ Trường THCS Yên Thạch" where essays write "Trường THCS Yên Thạch, xã …").
+/// "Chi bộ Trường THCS Yên Thạch" where essays write "Trường THCS Yên Thạch, xã …"), with the
+/// abbreviations of `corpus/lexicon/unit-abbreviations.txt` written out ("THCS" = "Trung học
+/// cơ sở").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct UnitKey {
     /// Canonical keys joined by spaces: equality of units.
@@ -394,8 +396,80 @@ pub(crate) struct UnitKey {
     pub fold: Vec<String>,
 }
 
+/// The abbreviation list, compiled into the binary.
+const UNIT_ABBREVIATIONS: &str = include_str!("../../corpus/lexicon/unit-abbreviations.txt");
+
+/// An abbreviation (its folded syllables) and the keys of what it stands for.
+struct Abbreviation {
+    short: Vec<String>,
+    long: Vec<(String, String)>,
+}
+
+/// The abbreviations, longest first (so "BCHQS" wins over "BCH").
+fn abbreviations() -> &'static [Abbreviation] {
+    static LIST: std::sync::OnceLock<Vec<Abbreviation>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let mut list: Vec<Abbreviation> = UNIT_ABBREVIATIONS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| l.split_once(" = ").or_else(|| l.split_once('\t')))
+            .map(|(short, long)| Abbreviation {
+                short: phrase_keys(short).into_iter().map(|(_, f)| f).collect(),
+                long: phrase_keys(long),
+            })
+            .filter(|a| !a.short.is_empty() && !a.long.is_empty())
+            .collect();
+        list.sort_by_key(|a| std::cmp::Reverse(a.short.len()));
+        list
+    })
+}
+
+/// Keys of a unit name with its upper-case abbreviations written out.
+fn expanded_keys(s: &str) -> Vec<(String, String)> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let keys = phrase_keys(s);
+    // `phrase_keys` walks the same UAX#29 words as `unicode_words`.
+    // An abbreviation is written out when typed in capitals, or, if it has no vowel (so it
+    // cannot be a Vietnamese word: "thcs", "ubnd"), in any case.
+    let no_vowel = |f: &str| !f.contains(['a', 'e', 'i', 'o', 'u', 'y']);
+    let upper: Vec<bool> = s
+        .unicode_words()
+        .zip(&keys)
+        .map(|(w, (_, f))| !w.chars().any(char::is_lowercase) || no_vowel(f))
+        .collect();
+    if upper.len() != keys.len() {
+        return keys;
+    }
+    let mut out = Vec::with_capacity(keys.len());
+    let mut i = 0;
+    while i < keys.len() {
+        let found = upper[i]
+            .then(|| {
+                abbreviations().iter().find(|a| {
+                    let n = a.short.len();
+                    i + n <= keys.len()
+                        && upper[i..i + n].iter().all(|&u| u)
+                        && keys[i..i + n].iter().map(|(_, f)| f).eq(a.short.iter())
+                })
+            })
+            .flatten();
+        match found {
+            Some(a) => {
+                out.extend(a.long.iter().cloned());
+                i += a.short.len();
+            }
+            None => {
+                out.push(keys[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn unit_key(s: &str) -> UnitKey {
-    let mut pairs = phrase_keys(s);
+    let mut pairs = expanded_keys(s);
     let prefix = pairs.len() > 2
         && matches!(
             (pairs[0].1.as_str(), pairs[1].1.as_str()),
@@ -421,6 +495,9 @@ pub(crate) enum UnitMatch {
     No,
     /// One side does not say.
     Unknown,
+    /// The shorter name's syllables (three or more) all appear, in order, in the longer one
+    /// ("Bệnh viện huyện Xuân Hải" in "Khối Nội, Bệnh viện Đa khoa huyện Xuân Hải").
+    Similar,
     /// The shorter name (two syllables or more) appears whole in the longer one.
     Contains,
     Equal,
@@ -442,10 +519,47 @@ pub(crate) fn unit_match(a: Option<&UnitKey>, b: Option<&UnitKey>) -> UnitMatch 
         (&b.fold, &a.fold)
     };
     if short.len() >= 2 && long.windows(short.len()).any(|w| w == short.as_slice()) {
-        UnitMatch::Contains
+        return UnitMatch::Contains;
+    }
+    let mut rest = long.iter();
+    if short.len() >= 3 && short.iter().all(|s| rest.any(|l| l == s)) {
+        UnitMatch::Similar
     } else {
         UnitMatch::No
     }
+}
+
+/// The party cell a folder names ("Chi bộ Công an"): the nearest folder of `path` whose name
+/// starts with "Chi bộ" (any case, diacritics optional).
+pub(crate) fn folder_unit(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = path.split(['/', '\\']).collect();
+    parts.pop();
+    parts.into_iter().rev().find_map(|dir| {
+        let keys = phrase_keys(dir);
+        let names_cell = keys.len() > 2 && keys[0].1 == "chi" && keys[1].1 == "bo";
+        names_cell.then(|| display(&dir.nfc().collect::<String>()))
+    })
+}
+
+/// Folded syllables of a file's name without folder and extension ("Lâm Văn Phước.txt",
+/// "03_lam-van-phuoc.docx"), for finding a member's name in it.
+pub(crate) fn file_name_words(path: &str) -> Vec<(String, String)> {
+    let last = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
+    let spaced: String = stem
+        .chars()
+        .map(|c| {
+            if c == '_' || c == '-' || c == '.' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    phrase_keys(&spaced)
+        .into_iter()
+        .filter(|(_, f)| !f.chars().all(|c| c.is_ascii_digit()))
+        .collect()
 }
 
 /// A file path for comparing with a roster's file column: NFC, lower case, `/` separators.
@@ -554,6 +668,56 @@ mod tests {
         let e = unit_key("Chi bộ 10");
         assert_eq!(unit_match(Some(&d), Some(&e)), UnitMatch::No);
         assert_eq!(unit_match(None, Some(&e)), UnitMatch::Unknown);
+    }
+
+    #[test]
+    fn abbreviations_are_written_out_before_units_compare() {
+        let same = |a: &str, b: &str| unit_match(Some(&unit_key(a)), Some(&unit_key(b)));
+        for (a, b) in [
+            (
+                "Chi bộ Trường THCS Yên Thạch",
+                "Trường Trung học cơ sở Yên Thạch",
+            ),
+            (
+                "TRUONG THCS YEN THACH",
+                "Chi bộ Trường Trung học cơ sở Yên Thạch",
+            ),
+            ("UBND xã Yên Hoà", "Ủy ban nhân dân xã Yên Hòa"),
+            ("Chi bộ BV huyện", "Bệnh viện huyện"),
+            ("HĐND huyện", "hội đồng nhân dân huyện"),
+            ("chi bo truong thpt so 1", "Trường THPT số 1"),
+        ] {
+            assert_eq!(same(a, b), UnitMatch::Equal, "{a} = {b}");
+        }
+        // A word that is also an abbreviation is left alone unless written in capitals.
+        assert_eq!(unit_key("Đội ca múa").fold, ["doi", "ca", "mua"]);
+        assert_eq!(unit_key("Chi bộ CA xã").fold, ["cong", "an", "xa"]);
+        assert_eq!(
+            same(
+                "Chi bộ Bệnh viện huyện Xuân Hải",
+                "Khối Nội, Bệnh viện Đa khoa huyện Xuân Hải"
+            ),
+            UnitMatch::Similar
+        );
+        assert_eq!(
+            same("Chi bộ Công an", "Trường THCS Yên Thạch"),
+            UnitMatch::No
+        );
+    }
+
+    #[test]
+    fn folders_name_cells_and_file_names_name_people() {
+        assert_eq!(
+            folder_unit("bai/Chi bộ Công an/Lâm Văn Phước.txt").as_deref(),
+            Some("Chi bộ Công an")
+        );
+        assert_eq!(folder_unit("bai/khac/a.txt"), None);
+        assert_eq!(folder_unit("a.txt"), None);
+        let folded: Vec<String> = file_name_words("x/03_lam-van-phuoc.docx")
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect();
+        assert_eq!(folded, ["lam", "van", "phuoc"]);
     }
 
     #[test]

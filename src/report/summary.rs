@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use super::roster::{
-    file_key, file_matches, name_key, unit_key, unit_match, Member, NameKey, Roster, UnitKey,
-    UnitMatch,
+    file_key, file_matches, file_name_words, folder_unit, name_key, unit_key, unit_match, Member,
+    NameKey, Roster, UnitKey, UnitMatch,
 };
 use crate::assess::Flag;
 use crate::grade::Assessment;
@@ -19,6 +19,11 @@ use crate::rubric::{Level, RubricRef};
 pub const UNKNOWN_UNIT: &str = "(Chưa rõ chi bộ)";
 /// Name of the totals row.
 pub const TOTAL_LABEL: &str = "Tổng cộng";
+/// Note of an essay matched by the name in its file name.
+const NOTE_NAME_FROM_FILE: &str = "Họ tên lấy từ tên tệp (bài không ghi họ tên)";
+/// How the note of an essay whose stated cell differs from the roster's begins.
+const NOTE_UNIT_DIFFERS: &str = "Chi bộ ghi trong bài";
+
 /// A score this close to a level's threshold (either side) is borderline.
 pub const BORDERLINE_POINTS: f64 = 2.0;
 
@@ -93,6 +98,9 @@ pub struct Placement {
     pub level: Option<usize>,
     /// The name to show: the roster's spelling when matched, else the essay's own.
     pub name: Option<String>,
+    /// How the essay was matched to the roster when a reader should know: the name taken from
+    /// the file name, or the cell the essay states differing from the roster's (Vietnamese).
+    pub note: Option<String>,
 }
 
 /// An essay a person should look at, and why (reasons in Vietnamese).
@@ -275,31 +283,46 @@ impl Summary {
             *u.members.get_or_insert(0) += 1;
         }
 
-        let (matched, ambiguous) = match_members(rows, &keyed);
+        let row_units: Vec<RowUnits> = rows.iter().map(RowUnits::of).collect();
+        let Matching {
+            matched,
+            candidates,
+            notes,
+        } = match_members(rows, &keyed, &row_units);
 
         let mut essays_of_member: Vec<usize> = vec![0; keyed.len()];
         for m in matched.iter().flatten() {
             essays_of_member[*m] += 1;
         }
 
-        // Cells of the essays.
+        // Cells of the essays: the matched member's; else the cell the essay's folder names;
+        // else the cell it states, but with a roster only if the roster has it (a cell is
+        // never made up from an essay's address).
         let mut by_unit_text: HashMap<String, usize> = HashMap::new();
         let mut placements = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
             let unit = match matched[i] {
                 Some(m) => keyed[m].unit_index,
-                None => match row.unit.as_deref() {
-                    Some(text) => match by_unit_text.get(text) {
-                        Some(&u) => u,
-                        None => {
-                            let u = roster_unit_for(text, &units.keys[..roster_units])
-                                .unwrap_or_else(|| units.index(Some(text)));
-                            by_unit_text.insert(text.to_string(), u);
-                            u
+                None => {
+                    let folder = row_units[i].folder.as_deref();
+                    let stated = row.unit.as_deref();
+                    let mut unit = None;
+                    for (text, may_add) in [(folder, true), (stated, roster.is_none())] {
+                        let Some(text) = text else { continue };
+                        if let Some(&u) = by_unit_text.get(text) {
+                            unit = Some(u);
+                            break;
                         }
-                    },
-                    None => units.index(None),
-                },
+                        let found = roster_unit_for(text, &units.keys[..roster_units])
+                            .or_else(|| may_add.then(|| units.index(Some(text))));
+                        if let Some(u) = found {
+                            by_unit_text.insert(text.to_string(), u);
+                            unit = Some(u);
+                            break;
+                        }
+                    }
+                    unit.unwrap_or_else(|| units.index(None))
+                }
             };
             let level = match (&row.error, &row.grade) {
                 (None, Some(g)) => levels.iter().position(|l| &l.id == g),
@@ -312,6 +335,7 @@ impl Summary {
                 name: matched[i]
                     .map(|m| keyed[m].member.name.clone())
                     .or_else(|| row.author.clone()),
+                note: notes[i].clone(),
             });
         }
 
@@ -361,9 +385,22 @@ impl Summary {
                     ));
                 }
             } else if roster.is_some() && row.error.is_none() {
-                match (ambiguous[i], &row.author) {
+                match (candidates[i].len(), &row.author) {
                     (n, _) if n > 1 => reasons.push(format!(
-                        "Trùng tên với {n} đảng viên trong danh sách, chưa xác định được người viết"
+                        "Trùng tên với {n} đảng viên trong danh sách, chưa xác định được người viết: {}",
+                        candidates[i]
+                            .iter()
+                            .map(|&m| {
+                                let who = keyed[m].member;
+                                format!(
+                                    "{} ({}, dòng {})",
+                                    who.name,
+                                    who.unit.as_deref().unwrap_or(UNKNOWN_UNIT),
+                                    who.row
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     )),
                     (_, Some(_)) => reasons.push("Không có tên trong danh sách đảng viên".into()),
                     (_, None) => reasons.push(
@@ -451,6 +488,44 @@ impl Summary {
         }
     }
 
+    /// How the essays matched the roster, for the terminal and the report: "Đối chiếu với danh
+    /// sách đảng viên: 23/24 bài khớp …". `None` without a roster.
+    pub fn matching_vi(&self) -> Option<String> {
+        if !self.has_roster {
+            return None;
+        }
+        let essays = self.placements.len();
+        let matched = essays - self.unmatched.len();
+        let mut s = format!(
+            "Đối chiếu với danh sách đảng viên: {}/{} bài khớp với một đảng viên trong danh sách, {} bài không khớp",
+            fmt_int_vi(matched),
+            fmt_int_vi(essays),
+            fmt_int_vi(self.unmatched.len())
+        );
+        let count = |what: &str| {
+            self.placements
+                .iter()
+                .filter(|p| p.note.as_deref().is_some_and(|n| n.contains(what)))
+                .count()
+        };
+        let differs = count(NOTE_UNIT_DIFFERS);
+        if differs > 0 {
+            s.push_str(&format!(
+                "; {} bài ghi chi bộ khác với danh sách (vẫn tính theo chi bộ trong danh sách)",
+                fmt_int_vi(differs)
+            ));
+        }
+        let from_file = count(NOTE_NAME_FROM_FILE);
+        if from_file > 0 {
+            s.push_str(&format!(
+                "; {} bài không ghi họ tên, đối chiếu theo tên tệp",
+                fmt_int_vi(from_file)
+            ));
+        }
+        s.push('.');
+        Some(s)
+    }
+
     /// The review reasons of row `row`, if it is on the review list (a linear search).
     pub fn review_of(&self, row: usize) -> Option<&ReviewItem> {
         self.review.iter().find(|r| r.row == row)
@@ -500,13 +575,91 @@ fn roster_unit_for(text: &str, roster_units: &[Option<UnitKey>]) -> Option<usize
     None
 }
 
-/// Each row's member (if any), and for rows left unmatched the number of members they could
-/// have been (more than one: same name in agreeing cells).
-fn match_members(rows: &[Assessment], keyed: &[Keyed]) -> (Vec<Option<usize>>, Vec<usize>) {
-    let mut matched: Vec<Option<usize>> = vec![None; rows.len()];
-    let mut ambiguous = vec![0usize; rows.len()];
+/// The cells an essay names: its folder ("Chi bộ Công an/") and its header ("Chi bộ: …").
+struct RowUnits {
+    folder: Option<String>,
+    keys: Vec<UnitKey>,
+}
+
+impl RowUnits {
+    fn of(row: &Assessment) -> RowUnits {
+        let folder = folder_unit(&row.file);
+        let keys = [folder.as_deref(), row.unit.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(unit_key)
+            .filter(|k| !k.key.is_empty())
+            .collect();
+        RowUnits { folder, keys }
+    }
+
+    /// How well the essay's cells agree with a member's: the best of them.
+    fn agreement(&self, member: Option<&UnitKey>) -> UnitMatch {
+        self.keys
+            .iter()
+            .map(|k| unit_match(Some(k), member))
+            .max()
+            .unwrap_or(UnitMatch::Unknown)
+    }
+}
+
+/// What matching found for each row.
+struct Matching {
+    matched: Vec<Option<usize>>,
+    /// For rows left unmatched because several members fit: those members.
+    candidates: Vec<Vec<usize>>,
+    notes: Vec<Option<String>>,
+}
+
+/// Which member of `pool` an essay is, given the cells it names.
+enum Pick {
+    One(usize, UnitMatch),
+    Several(Vec<usize>),
+}
+
+fn pick(pool: &[usize], keyed: &[Keyed], units: &RowUnits, taken: &[bool]) -> Option<Pick> {
+    let scored: Vec<(usize, UnitMatch)> = pool
+        .iter()
+        .map(|&m| (m, units.agreement(keyed[m].unit.as_ref())))
+        .collect();
+    // A name only one member has is that member, whatever the cell wording.
+    if let [(m, u)] = scored[..] {
+        return Some(Pick::One(m, u));
+    }
+    let best = scored.iter().map(|&(_, u)| u).max()?;
+    let mut cands: Vec<usize> = scored
+        .iter()
+        .filter(|&&(_, u)| u == best)
+        .map(|&(m, _)| m)
+        .collect();
+    if cands.len() > 1 && cands.iter().any(|&m| !taken[m]) {
+        cands.retain(|&m| !taken[m]);
+    }
+    match cands[..] {
+        [m] if best > UnitMatch::Unknown || scored.len() == 1 => Some(Pick::One(m, best)),
+        [m] if scored.iter().filter(|&&(m2, _)| !taken[m2]).count() == 1 => {
+            Some(Pick::One(m, best))
+        }
+        _ => Some(Pick::Several(if best == UnitMatch::No {
+            pool.to_vec()
+        } else {
+            cands
+        })),
+    }
+}
+
+/// Matches each row to a member: by the roster's file column; then by the essay's name (as
+/// written, then without diacritics) where a name only one member has stands whatever the
+/// cell wording, and a name several members share is settled by the cell (folder or header);
+/// then, for essays still unmatched, by a member's name found in the file name.
+fn match_members(rows: &[Assessment], keyed: &[Keyed], units: &[RowUnits]) -> Matching {
+    let mut out = Matching {
+        matched: vec![None; rows.len()],
+        candidates: vec![Vec::new(); rows.len()],
+        notes: vec![None; rows.len()],
+    };
     if keyed.is_empty() {
-        return (matched, ambiguous);
+        return out;
     }
     let mut taken = vec![false; keyed.len()];
 
@@ -535,13 +688,13 @@ fn match_members(rows: &[Assessment], keyed: &[Keyed]) -> (Vec<Option<usize>>, V
                         .is_some_and(|f| file_matches(&path, f))
                 });
             if let Some(m) = found {
-                matched[i] = Some(m);
+                out.matched[i] = Some(m);
                 taken[m] = true;
             }
         }
     }
 
-    // 2. By name and cell, for members without a file in the roster.
+    // 2. By name, for members without a file in the roster.
     let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_fold: HashMap<&str, Vec<usize>> = HashMap::new();
     for (m, k) in keyed.iter().enumerate() {
@@ -550,60 +703,99 @@ fn match_members(rows: &[Assessment], keyed: &[Keyed]) -> (Vec<Option<usize>>, V
             by_fold.entry(k.name.fold.as_str()).or_default().push(m);
         }
     }
-    let row_keys: Vec<Option<(NameKey, Option<UnitKey>)>> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            if matched[i].is_some() {
-                return None;
-            }
-            let name = name_key(r.author.as_deref()?);
-            let unit = r
-                .unit
-                .as_deref()
-                .map(unit_key)
-                .filter(|k| !k.key.is_empty());
-            (!name.key.is_empty()).then_some((name, unit))
+    let pool_of = |key: &str, fold: &str, folded: bool, taken: &[bool]| -> Vec<usize> {
+        let pool = if folded {
+            by_fold.get(fold)
+        } else {
+            by_key.get(key)
+        };
+        pool.map(|p| {
+            p.iter()
+                .copied()
+                .filter(|&m| !(folded && taken[m]))
+                .collect()
         })
+        .unwrap_or_default()
+    };
+    let names: Vec<Option<NameKey>> = rows
+        .iter()
+        .map(|r| Some(name_key(r.author.as_deref()?)).filter(|n| !n.key.is_empty()))
         .collect();
-    for folded in [false, true] {
-        for (i, keys) in row_keys.iter().enumerate() {
-            let Some((name, unit)) = keys else { continue };
-            if matched[i].is_some() || (folded && ambiguous[i] > 1) {
-                continue;
-            }
-            let pool = if folded {
-                by_fold.get(name.fold.as_str())
-            } else {
-                by_key.get(name.key.as_str())
-            };
-            let Some(pool) = pool else { continue };
-            let scored: Vec<(usize, UnitMatch)> = pool
-                .iter()
-                .map(|&m| (m, unit_match(unit.as_ref(), keyed[m].unit.as_ref())))
-                .filter(|&(m, u)| u != UnitMatch::No && !(folded && taken[m]))
-                .collect();
-            let Some(best) = scored.iter().map(|&(_, u)| u).max() else {
-                continue;
-            };
-            let mut cands: Vec<usize> = scored
-                .iter()
-                .filter(|&&(_, u)| u == best)
-                .map(|&(m, _)| m)
-                .collect();
-            if cands.len() > 1 && cands.iter().any(|&m| !taken[m]) {
-                cands.retain(|&m| !taken[m]);
-            }
-            match cands.as_slice() {
-                [m] => {
-                    matched[i] = Some(*m);
-                    taken[*m] = true;
+    let settle =
+        |out: &mut Matching, i: usize, found: Option<Pick>, from_file: bool, taken: &mut [bool]| {
+            match found {
+                Some(Pick::One(m, agreement)) => {
+                    out.matched[i] = Some(m);
+                    out.candidates[i].clear();
+                    taken[m] = true;
+                    let mut note = Vec::new();
+                    if from_file {
+                        note.push(NOTE_NAME_FROM_FILE.to_string());
+                    }
+                    if agreement == UnitMatch::No {
+                        let stated = units[i]
+                            .folder
+                            .as_deref()
+                            .or(rows[i].unit.as_deref())
+                            .unwrap_or("");
+                        note.push(format!(
+                            "{NOTE_UNIT_DIFFERS} (“{stated}”) khác danh sách (“{}”)",
+                            keyed[m].member.unit.as_deref().unwrap_or("")
+                        ));
+                    }
+                    out.notes[i] = (!note.is_empty()).then(|| note.join("; "));
+                    true
                 }
-                many => ambiguous[i] = many.len(),
+                Some(Pick::Several(cands)) => {
+                    out.candidates[i] = cands;
+                    false
+                }
+                None => false,
+            }
+        };
+    for folded in [false, true] {
+        for (i, name) in names.iter().enumerate() {
+            let Some(name) = name else { continue };
+            if out.matched[i].is_some() || (folded && !out.candidates[i].is_empty()) {
+                continue;
+            }
+            let pool = pool_of(&name.key, &name.fold, folded, &taken);
+            let found = pick(&pool, keyed, &units[i], &taken);
+            settle(&mut out, i, found, false, &mut taken);
+        }
+    }
+
+    // 3. A member's name in the file name ("Lâm Văn Phước.txt"), for essays still unmatched.
+    for (i, row) in rows.iter().enumerate() {
+        if out.matched[i].is_some() || !out.candidates[i].is_empty() {
+            continue;
+        }
+        let words = file_name_words(&row.file);
+        'search: for len in (2..=words.len().min(6)).rev() {
+            for w in words.windows(len) {
+                let key = w
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let fold = w
+                    .iter()
+                    .map(|(_, f)| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                for folded in [false, true] {
+                    let pool = pool_of(&key, &fold, folded, &taken);
+                    if pool.is_empty() {
+                        continue;
+                    }
+                    let found = pick(&pool, keyed, &units[i], &taken);
+                    settle(&mut out, i, found, names[i].is_none(), &mut taken);
+                    break 'search;
+                }
             }
         }
     }
-    (matched, ambiguous)
+    out
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use rust_xlsxwriter::{
 };
 
 use super::committee::{
-    flag_labels, method_notes, short_file, summary_cells, summary_headers, Cell, Context,
+    decision_cells, flag_labels, method_notes, short_file, summary_cells, summary_headers, Cell,
+    Context, DECISION_HEADERS,
 };
 use super::{missing_themes, ReportError};
 
@@ -148,6 +149,10 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
     if ctx.summary.has_roster {
         missing_sheet(book.add_worksheet().set_name("Chưa nộp bài")?, ctx, &f)?;
     }
+    let decisions = &ctx.options.decisions;
+    if !decisions.changes.is_empty() || !decisions.warnings().is_empty() {
+        decisions_sheet(book.add_worksheet().set_name("Quyết định của tổ")?, ctx, &f)?;
+    }
     Ok(book)
 }
 
@@ -193,6 +198,7 @@ fn detail_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
         "Số từ",
         "Điểm",
         "Xếp loại",
+        "Xếp loại của máy",
         "Cờ cảnh báo",
         "Chủ đề còn thiếu",
         "Bị hạ mức do",
@@ -231,6 +237,14 @@ fn detail_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
         put(&mut sheet, row.score.map_or(Cell::Empty, Cell::Pct))?;
         let label = p.level.map(|l| s.levels[l].label.as_str());
         put(&mut sheet, text(label.or(row.grade_label.as_deref())))?;
+        let engine = match ctx.options.decisions.of_row(i) {
+            Some(c) => format!(
+                "{} (tổ đánh giá đã quyết định lại)",
+                c.engine_label.as_deref().unwrap_or("không chấm được")
+            ),
+            None => String::new(),
+        };
+        put(&mut sheet, Cell::Text(engine))?;
         put(&mut sheet, Cell::Text(flag_labels(row)))?;
         put(&mut sheet, Cell::Text(missing_themes(row).join("; ")))?;
         let caps: Vec<&str> = row.caps.iter().map(|c| c.reason.as_str()).collect();
@@ -242,7 +256,11 @@ fn detail_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
             } else {
                 "Không có trong danh sách"
             };
-            put(&mut sheet, Cell::Text(matched.into()))?;
+            let matched = match &p.note {
+                Some(note) => format!("{matched}; {note}"),
+                None => matched.to_string(),
+            };
+            put(&mut sheet, Cell::Text(matched))?;
         }
         let review = review_of[i].map(|r| r.join("; "));
         put(&mut sheet, Cell::Text(review.unwrap_or_default()))?;
@@ -284,6 +302,25 @@ fn review_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), Xl
         sheet.text(r, 6, &item.reasons.join("; "), &f.text)?;
     }
     sheet.finish(s.review.len() as u32)
+}
+
+fn decisions_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), XlsxError> {
+    let decisions = &ctx.options.decisions;
+    let mut sheet = Sheet::new(ws, &DECISION_HEADERS.map(String::from), f)?;
+    for (i, c) in decisions.changes.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (col, text) in decision_cells(ctx, i, c).iter().enumerate() {
+            match (col, text.parse::<u32>()) {
+                (0, Ok(n)) => sheet.num(r, col, f64::from(n), &f.int)?,
+                _ => sheet.text(r, col, text, &f.text)?,
+            }
+        }
+    }
+    let first = decisions.changes.len() as u32 + 2;
+    for (r, w) in (first..).zip(decisions.warnings()) {
+        sheet.ws.write_string_with_format(r, 0, &w, &f.note)?;
+    }
+    sheet.finish(decisions.changes.len() as u32)
 }
 
 fn missing_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), XlsxError> {

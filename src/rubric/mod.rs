@@ -1,6 +1,7 @@
 //! Rubrics: the TOML schema, its validation with clear messages, and the compiled form that
 //! assessment runs on.
 
+mod levels;
 mod matcher;
 mod schema;
 
@@ -10,6 +11,7 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use levels::{resolve_level, UnknownLevel};
 pub use matcher::{Hit, Owner, PhraseMatcher};
 pub use schema::{
     Aspect, Criterion, Length, Level, OffTopic, Part, Quality, References, Rubric, RubricInfo,
