@@ -428,6 +428,11 @@ fn pages_upload_override_and_download() {
     let rows: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 4);
     assert!(rows.iter().any(|r| r["author"] == "Lê Thị Thanh Huyền" && r["grade"] == "average"));
+    let (_, exported) = page(&s, "/downloads/nhat-ky-quyet-dinh.jsonl", &cookie);
+    let copy = tmp.path().join("export");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::write(copy.join("decisions.jsonl"), &exported).unwrap();
+    audit_verifies(&copy, 1);
     let (status, _) = page(&s, "/downloads/..%2F..%2Fetc%2Fpasswd", &cookie);
     assert_eq!(status, 404);
 
@@ -509,6 +514,20 @@ fn twenty_concurrent_overriders_lose_nothing() {
     assert_eq!(recorded(&s, &token), got);
     let log = std::fs::read_to_string(s.data.join("decisions.jsonl")).unwrap();
     assert_eq!(log.lines().count(), 60);
+    audit_verifies(&s.data, 60);
+}
+
+/// `thuhoach audit verify` accepts the workspace's log (and the downloaded copy of it).
+fn audit_verifies(data: &Path, at_least: usize) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_thuhoach"))
+        .args(["audit", "verify"])
+        .arg(data.join("decisions.jsonl"))
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{said}");
+    let n = std::fs::read_to_string(data.join("decisions.jsonl")).unwrap().lines().count();
+    assert!(n >= at_least, "{n} entries");
 }
 
 #[test]
@@ -530,6 +549,7 @@ fn kill_during_overrides_keeps_every_acknowledged_decision() {
     let data = s.data.clone();
     drop(s);
     let s = Server::start(&data, &[], &[]);
+    audit_verifies(&data, got.len());
     let token = login(&s, "reviewer", PASSWORD);
     let after = recorded(&s, &token);
     for (seq, decision) in &got {
@@ -549,6 +569,7 @@ fn kill_during_overrides_keeps_every_acknowledged_decision() {
     let (status, d) = post_json(&s, "/api/v1/essays/1/override", Some(&token), &j!({"grade": "good", "reason": "sau khi khởi động lại"}));
     assert_eq!(status, 200);
     assert_eq!(d["seq"].as_u64().unwrap(), after.len() as u64 + 1);
+    audit_verifies(&data, after.len() + 1);
 }
 
 #[test]

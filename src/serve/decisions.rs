@@ -1,85 +1,37 @@
-//! Where overrides are recorded first: an append-only log file in the workspace. The server's
-//! SQLite table is an index of it, rebuilt from the log on start, so a decision the log holds
-//! is never lost even if the server was killed before the table was written.
+//! Overrides are recorded first in the tamper-evident decisions log of [`crate::audit`]
+//! (`decisions.jsonl` in the workspace, the same format as `thuhoach override` writes and
+//! `thuhoach audit verify` checks). The server's SQLite table is an index of it, rebuilt from
+//! the log on start, so a decision the log holds is never lost even if the server was killed
+//! before the table was written.
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::store::Decision;
 use super::ServeError;
+use crate::audit::{self, DecisionLog};
 
-/// What the server needs from a decisions log.
-pub trait DecisionSink: Send + Sync {
-    /// Appends a decision and makes it durable before returning; `seq` is assigned here.
-    fn append(&self, decision: Decision) -> Result<Decision, ServeError>;
-    /// Every decision in the log, in order.
-    fn read_all(&self) -> Result<Vec<Decision>, ServeError>;
-    /// Where the log is (for the export and `thuhoach audit verify`).
-    fn path(&self) -> &Path;
+impl From<audit::AuditError> for ServeError {
+    fn from(e: audit::AuditError) -> Self {
+        match e {
+            audit::AuditError::Incomplete(m) | audit::AuditError::Refused(m) => {
+                ServeError::Refused(m)
+            }
+            other => ServeError::Data(other.to_string()),
+        }
+    }
 }
 
-/// A JSON-lines log of decisions, fsynced on every append.
-pub struct JsonlLog {
-    path: PathBuf,
-    file: std::sync::Mutex<File>,
-}
-
-impl JsonlLog {
-    pub fn open(path: &Path) -> Result<JsonlLog, ServeError> {
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
-        // Drop a torn last line (a write cut by a kill), so the next one starts clean.
-        let text = std::fs::read(path)?;
-        if !text.is_empty() && !text.ends_with(b"\n") {
-            let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+/// Opens the log at `path`: a last line cut by a kill (never acknowledged, since an append
+/// returns only after the whole line is on disk) is removed, then the chain is verified; an
+/// altered log stops the server with the entry named.
+pub fn open_log(path: &Path) -> Result<DecisionLog, ServeError> {
+    if let Ok(bytes) = std::fs::read(path) {
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+            let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let file = std::fs::OpenOptions::new().write(true).open(path)?;
             file.set_len(keep as u64)?;
             file.sync_all()?;
         }
-        Ok(JsonlLog {
-            path: path.to_path_buf(),
-            file: std::sync::Mutex::new(file),
-        })
+        audit::verify(path)?;
     }
-}
-
-impl DecisionSink for JsonlLog {
-    fn append(&self, mut decision: Decision) -> Result<Decision, ServeError> {
-        let mut file = self
-            .file
-            .lock()
-            .map_err(|_| ServeError::Data("nhật ký quyết định bị khóa hỏng".into()))?;
-        decision.seq = self.read_all()?.len() as u64 + 1;
-        let mut line = serde_json::to_string(&decision)
-            .map_err(|e| ServeError::Data(format!("không ghi được quyết định: {e}")))?;
-        line.push('\n');
-        file.write_all(line.as_bytes())?;
-        file.sync_data()?;
-        Ok(decision)
-    }
-
-    fn read_all(&self) -> Result<Vec<Decision>, ServeError> {
-        let text = std::fs::read_to_string(&self.path)?;
-        let mut out = Vec::new();
-        // A last line without its newline was being written when the process died: it was
-        // never acknowledged, and is left out.
-        let complete = text.rfind('\n').map_or("", |end| &text[..end]);
-        for (i, line) in complete.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let d: Decision = serde_json::from_str(&line).map_err(|e| {
-                ServeError::Data(format!(
-                    "nhật ký quyết định {} hỏng ở dòng {}: {e}",
-                    self.path.display(),
-                    i + 1
-                ))
-            })?;
-            out.push(d);
-        }
-        Ok(out)
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
+    Ok(DecisionLog::open(path))
 }

@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS decisions(
     grade TEXT NOT NULL,
     reason TEXT NOT NULL,
     by TEXT NOT NULL,
-    at TEXT NOT NULL
+    at TEXT NOT NULL,
+    hash TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS settings(
     key TEXT PRIMARY KEY,
@@ -114,6 +115,8 @@ pub struct Decision {
     pub by: String,
     /// UTC time, RFC 3339.
     pub at: String,
+    /// The log entry's hash (chained to the previous entry's).
+    pub hash: String,
 }
 
 /// A batch of imported essays (start-up paths or an upload) and its progress.
@@ -380,16 +383,16 @@ impl Store {
     /// Records a decision already written to the log (idempotent on `seq`).
     pub fn put_decision(&self, d: &Decision) -> Result<(), ServeError> {
         self.conn.execute(
-            "INSERT OR IGNORE INTO decisions(seq, essay_id, file, previous, grade, reason, by, at)
-             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![d.seq as i64, d.essay_id, d.file, d.previous, d.grade, d.reason, d.by, d.at],
+            "INSERT OR IGNORE INTO decisions(seq, essay_id, file, previous, grade, reason, by, at, hash)
+             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![d.seq as i64, d.essay_id, d.file, d.previous, d.grade, d.reason, d.by, d.at, d.hash],
         )?;
         Ok(())
     }
 
     pub fn decisions(&self) -> Result<Vec<Decision>, ServeError> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, essay_id, file, previous, grade, reason, by, at FROM decisions ORDER BY seq",
+            "SELECT seq, essay_id, file, previous, grade, reason, by, at, hash FROM decisions ORDER BY seq",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(Decision {
@@ -401,6 +404,7 @@ impl Store {
                 reason: r.get(5)?,
                 by: r.get(6)?,
                 at: r.get(7)?,
+                hash: r.get(8)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

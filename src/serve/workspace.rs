@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rayon::prelude::*;
 
-use super::decisions::{DecisionSink, JsonlLog};
+use crate::audit::{self, DecisionLog, NewDecision};
 use super::store::{light_row, Batch, Decision, Role, Store, StoredEssay};
 use super::ServeError;
 use crate::index::{EssayIndex, SearchOptions, SearchResults};
@@ -107,7 +107,7 @@ pub struct Workspace {
     index: EssayIndex,
     /// One index writer at a time.
     index_write: Mutex<()>,
-    log: Box<dyn DecisionSink>,
+    log: DecisionLog,
     /// One override at a time, so decisions are numbered and recorded in order.
     deciding: Mutex<()>,
     catalog: RwLock<Catalog>,
@@ -135,7 +135,7 @@ impl Workspace {
         let store = Store::open(&db_path(dir))?;
         store.close_interrupted_batches()?;
         let index = EssayIndex::open_or_create(&dir.join("index"))?;
-        let log: Box<dyn DecisionSink> = Box::new(JsonlLog::open(&dir.join("decisions.jsonl"))?);
+        let log = super::decisions::open_log(&dir.join("decisions.jsonl"))?;
         let ws = Workspace {
             dir: dir.to_path_buf(),
             store: Mutex::new(store),
@@ -158,14 +158,21 @@ impl Workspace {
     /// Decisions the log holds but the table lacks are copied in; essays the database holds
     /// but the index lacks are re-indexed, and index entries without an essay removed.
     fn recover(&self) -> Result<(), ServeError> {
-        let logged = self.log.read_all()?;
-        let rows = {
+        let rows = self.store()?.light_rows()?;
+        let ids: HashMap<&str, i64> = rows.iter().map(|(id, r)| (r.file.as_str(), *id)).collect();
+        let logged: Vec<Decision> = audit::read(self.log.path())?
+            .into_iter()
+            .map(|d| {
+                let id = ids.get(d.file.as_str()).copied();
+                from_audit(d, id)
+            })
+            .collect();
+        {
             let store = self.store()?;
             for d in &logged {
                 store.put_decision(d)?;
             }
-            store.light_rows()?
-        };
+        }
         let indexed: HashSet<String> = self.index.files()?.into_iter().collect();
         let stored: HashSet<&str> = rows.iter().map(|(_, r)| r.file.as_str()).collect();
         let missing: Vec<i64> = rows
@@ -576,24 +583,28 @@ impl Workspace {
             )));
         }
         let _one_at_a_time = self.deciding.lock().map_err(|_| poisoned())?;
-        let (file, previous) = {
+        let (file, sha, previous) = {
             let catalog = self.catalog.read().map_err(|_| poisoned())?;
             let Some(&i) = catalog.by_id.get(&id) else {
                 return Ok(None);
             };
             let e = &catalog.entries[i];
-            (e.row.file.clone(), e.final_grade().map(str::to_string))
+            (
+                e.row.file.clone(),
+                e.row.sha256.clone().unwrap_or_default(),
+                e.final_grade().map(str::to_string),
+            )
         };
-        let decision = self.log.append(Decision {
-            seq: 0,
-            essay_id: Some(id),
-            file,
-            previous,
-            grade: grade.to_string(),
-            reason: reason.to_string(),
+        let recorded = self.log.append(NewDecision {
             by: by.to_string(),
-            at: rfc3339_now(),
+            file,
+            file_sha256: sha,
+            old_grade: previous,
+            new_grade: grade.to_string(),
+            reason: reason.to_string(),
+            rubric: self.rubric().reference.clone(),
         })?;
+        let decision = from_audit(recorded, Some(id));
         self.store()?.put_decision(&decision)?;
         self.catalog
             .write()
@@ -609,6 +620,14 @@ impl Workspace {
     /// The decisions log file (for the download and `thuhoach audit verify`).
     pub fn decisions_log(&self) -> &Path {
         self.log.path()
+    }
+
+    /// Checks the decisions log's chain; the number of entries.
+    pub fn verify_log(&self) -> Result<usize, ServeError> {
+        if !self.log.path().exists() {
+            return Ok(0);
+        }
+        Ok(audit::verify(self.log.path())?)
     }
 
     /// Every full row with the committee's grades (for reports and the results download).
@@ -672,6 +691,21 @@ impl Workspace {
     }
 }
 
+/// A log entry as the server shows it.
+fn from_audit(d: audit::Decision, essay_id: Option<i64>) -> Decision {
+    Decision {
+        seq: d.seq,
+        essay_id,
+        file: d.file,
+        previous: d.old_grade,
+        grade: d.new_grade,
+        reason: d.reason,
+        by: d.by,
+        at: d.at,
+        hash: d.hash,
+    }
+}
+
 fn parse_roster(dir: &Path, bytes: &[u8], ext: &str) -> Result<Roster, ServeError> {
     let tmp = dir.join("tmp");
     std::fs::create_dir_all(&tmp)?;
@@ -699,29 +733,6 @@ pub fn clean_name(name: &str) -> String {
     }
 }
 
-/// The current UTC time, RFC 3339 with seconds.
-pub fn rfc3339_now() -> String {
-    let secs = super::store::now();
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -731,12 +742,5 @@ mod tests {
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("C:\\Users\\a\\bài 1.docx"), "bài 1.docx");
         assert_eq!(clean_name(".."), "tep-tai-len");
-    }
-
-    #[test]
-    fn time_is_rfc3339() {
-        let t = rfc3339_now();
-        assert_eq!(t.len(), 20, "{t}");
-        assert!(t.starts_with("20") && t.ends_with('Z'), "{t}");
     }
 }
