@@ -190,6 +190,8 @@ async fn reviewer_session_in_a_real_browser() {
     assert!(!marks[0].text().await.unwrap().is_empty());
     assert!(text_of(&c, "#legend").await.contains("Nhận thức"));
     shot(&c, "essay.png").await;
+    c.execute("document.querySelector('#essay-text mark.c1, #essay-text mark').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "essay-evidence.png").await;
 
     // Override with a reason.
     c.find(Locator::Id("override-grade")).await.unwrap().select_by_value("average").await.unwrap();
@@ -198,6 +200,8 @@ async fn reviewer_session_in_a_real_browser() {
     c.find(Locator::Id("override-submit")).await.unwrap().click().await.unwrap();
     assert_eq!(text_of(&c, "#final-grade").await, "Trung bình");
     assert!(text_of(&c, "#decisions").await.contains("Tổ đánh giá thống nhất hạ một bậc"));
+    c.execute("document.querySelector('#decisions').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "override-done.png").await;
 
     // Search a phrase typed without diacritics.
     c.goto(&server.url("/search")).await.unwrap();

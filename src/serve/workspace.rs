@@ -20,7 +20,7 @@ use crate::{Assessment, CompiledRubric, Grader};
 const ROSTER_KEY: &str = "roster";
 const ROSTER_EXT_KEY: &str = "roster_ext";
 /// Rows graded and committed together during an import (progress is reported per chunk).
-const IMPORT_CHUNK: usize = 128;
+const IMPORT_CHUNK: usize = 500;
 
 pub fn db_path(data: &Path) -> PathBuf {
     data.join("thuhoach.sqlite")
