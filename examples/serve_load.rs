@@ -185,9 +185,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                                 .post(format!("{base}/api/v1/essays/{id}/override"))
                                 .header("authorization", auth)
                                 .header("content-type", "application/json")
-                                .send(format!(
-                                    r#"{{"grade":"fair","reason":"tải thử {c}-{k}"}}"#
-                                ))
+                                .send(format!(r#"{{"grade":"fair","reason":"tải thử {c}-{k}"}}"#))
                                 .is_ok_and(|r| r.status().as_u16() == 200)
                         })
                         .count()

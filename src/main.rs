@@ -604,7 +604,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Err(thuhoach::serve::ServeError::Refused(m)) => return Err(usage(m)),
                 other => other?,
             }
-            eprintln!("đã thêm người dùng {name} ({}) vào {}", role.label(), data.display());
+            eprintln!(
+                "đã thêm người dùng {name} ({}) vào {}",
+                role.label(),
+                data.display()
+            );
             Ok(Outcome::AllHandled)
         }
         Command::Rubric {

@@ -129,7 +129,10 @@ async fn reviewer_session_in_a_real_browser() {
     let mut roster = String::from("STT,Họ và tên,Chi bộ\n");
     for (i, rec) in reader.records().take(6).enumerate() {
         let rec = rec.unwrap();
-        entries.push((format!("bai/{}", &rec[0]), std::fs::read(dev_dir().join(&rec[0])).unwrap()));
+        entries.push((
+            format!("bai/{}", &rec[0]),
+            std::fs::read(dev_dir().join(&rec[0])).unwrap(),
+        ));
         roster.push_str(&format!("{},{},\"{}\"\n", i + 1, &rec[2], &rec[3]));
     }
     roster.push_str("7,Trần Văn Vắng Mặt,\"Trường THCS Yên Thạch, xã Yên Thạch, huyện Đức Phong, tỉnh Hà Tĩnh\"\n");
@@ -145,20 +148,55 @@ async fn reviewer_session_in_a_real_browser() {
     // Sign in.
     c.goto(&server.url("/")).await.unwrap();
     assert!(c.current_url().await.unwrap().path().ends_with("/login"));
-    c.find(Locator::Id("name")).await.unwrap().send_keys("thu-ky").await.unwrap();
-    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    c.find(Locator::Id("login")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("thu-ky")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(c.current_url().await.unwrap().path(), "/");
 
     // Upload the zip and the roster, follow the progress page until done.
     c.goto(&server.url("/upload")).await.unwrap();
-    c.find(Locator::Id("essays")).await.unwrap().send_keys(&zip_path.display().to_string()).await.unwrap();
-    c.find(Locator::Id("roster")).await.unwrap().send_keys(&roster_path.display().to_string()).await.unwrap();
-    c.find(Locator::Id("upload-submit")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("essays"))
+        .await
+        .unwrap()
+        .send_keys(&zip_path.display().to_string())
+        .await
+        .unwrap();
+    c.find(Locator::Id("roster"))
+        .await
+        .unwrap()
+        .send_keys(&roster_path.display().to_string())
+        .await
+        .unwrap();
+    c.find(Locator::Id("upload-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let mut status = String::new();
     for _ in 0..600 {
         if let Ok(el) = c.find(Locator::Id("batch-status")).await {
-            status = el.attr("data-status").await.ok().flatten().unwrap_or_default();
+            status = el
+                .attr("data-status")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
             if status != "running" {
                 break;
             }
@@ -178,43 +216,111 @@ async fn reviewer_session_in_a_real_browser() {
         sum += el.text().await.unwrap().parse::<usize>().unwrap();
     }
     assert_eq!(sum, 6);
-    assert!(c.find(Locator::Css("#distribution svg, svg[role=img]")).await.is_ok());
+    assert!(c
+        .find(Locator::Css("#distribution svg, svg[role=img]"))
+        .await
+        .is_ok());
     shot(&c, "dashboard.png").await;
 
     // Open an essay from the list: evidence highlighted, legend shown.
     c.goto(&server.url("/essays?sort=-score")).await.unwrap();
-    c.find(Locator::LinkText("Lê Thị Thanh Huyền")).await.unwrap().click().await.unwrap();
-    assert!(c.current_url().await.unwrap().path().starts_with("/essays/"));
-    let marks = c.find_all(Locator::Css("#essay-text mark.c0")).await.unwrap();
-    assert!(marks.len() >= 5, "{} highlighted theme sentences", marks.len());
+    c.find(Locator::LinkText("Lê Thị Thanh Huyền"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .starts_with("/essays/"));
+    let marks = c
+        .find_all(Locator::Css("#essay-text mark.c0"))
+        .await
+        .unwrap();
+    assert!(
+        marks.len() >= 5,
+        "{} highlighted theme sentences",
+        marks.len()
+    );
     assert!(!marks[0].text().await.unwrap().is_empty());
     assert!(text_of(&c, "#legend").await.contains("Nhận thức"));
     shot(&c, "essay.png").await;
-    c.execute("document.querySelector('#essay-text mark.c1, #essay-text mark').scrollIntoView()", vec![]).await.unwrap();
+    c.execute(
+        "document.querySelector('#essay-text mark.c1, #essay-text mark').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
     shot(&c, "essay-evidence.png").await;
 
     // Override with a reason.
-    c.find(Locator::Id("override-grade")).await.unwrap().select_by_value("average").await.unwrap();
-    c.find(Locator::Id("override-reason")).await.unwrap().send_keys("Tổ đánh giá thống nhất hạ một bậc").await.unwrap();
+    c.find(Locator::Id("override-grade"))
+        .await
+        .unwrap()
+        .select_by_value("average")
+        .await
+        .unwrap();
+    c.find(Locator::Id("override-reason"))
+        .await
+        .unwrap()
+        .send_keys("Tổ đánh giá thống nhất hạ một bậc")
+        .await
+        .unwrap();
     shot(&c, "override.png").await;
-    c.find(Locator::Id("override-submit")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("override-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(text_of(&c, "#final-grade").await, "Trung bình");
-    assert!(text_of(&c, "#decisions").await.contains("Tổ đánh giá thống nhất hạ một bậc"));
-    c.execute("document.querySelector('#decisions').scrollIntoView()", vec![]).await.unwrap();
+    assert!(text_of(&c, "#decisions")
+        .await
+        .contains("Tổ đánh giá thống nhất hạ một bậc"));
+    c.execute(
+        "document.querySelector('#decisions').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
     shot(&c, "override-done.png").await;
 
     // Search a phrase typed without diacritics.
     c.goto(&server.url("/search")).await.unwrap();
-    c.find(Locator::Id("q")).await.unwrap().send_keys("\"bien gioi\"").await.unwrap();
-    c.find(Locator::Id("search-submit")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("\"bien gioi\"")
+        .await
+        .unwrap();
+    c.find(Locator::Id("search-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(text_of(&c, "#search-total").await, "Tìm thấy 1 bài");
-    let bold = c.find(Locator::Css(".hit b")).await.unwrap().text().await.unwrap();
+    let bold = c
+        .find(Locator::Css(".hit b"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(bold.to_lowercase(), "biên giới");
     shot(&c, "search.png").await;
 
     // Download the committee's spreadsheet.
     c.goto(&server.url("/downloads")).await.unwrap();
-    c.find(Locator::Id("dl-xlsx")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("dl-xlsx"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let file = downloads.join("bao-cao.xlsx");
     for _ in 0..300 {
         if file.exists() {

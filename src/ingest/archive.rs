@@ -230,7 +230,9 @@ pub fn read_essay_zip(bytes: &[u8], total_limit: u64) -> Result<Vec<ArchiveEntry
         let Some(format) = super::SourceFormat::from_path(std::path::Path::new(&name)) else {
             continue;
         };
-        let limit = format.max_file_bytes().min(total_limit.saturating_sub(inflated));
+        let limit = format
+            .max_file_bytes()
+            .min(total_limit.saturating_sub(inflated));
         let document = read_part(&mut archive, &raw, limit, ".zip").and_then(|part| {
             inflated += part.len() as u64;
             super::read_bytes(&part, format)
@@ -308,7 +310,10 @@ mod tests {
         let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
         let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
         for (name, body) in [
-            ("chi-bo-a/bai 1.txt", "Họ và tên: Nguyễn Văn A\n\nTôi học Nghị quyết."),
+            (
+                "chi-bo-a/bai 1.txt",
+                "Họ và tên: Nguyễn Văn A\n\nTôi học Nghị quyết.",
+            ),
             ("../../etc/passwd.txt", "x"),
             ("anh.png", "not an essay"),
             ("inner.zip", "PK"),
@@ -319,9 +324,17 @@ mod tests {
         let bytes = zip.finish().unwrap().into_inner();
         let entries = read_essay_zip(&bytes, 1 << 20).unwrap();
         let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names, ["../../etc/passwd.txt", "chi-bo-a/bai 1.txt", "inner.zip"]);
+        assert_eq!(
+            names,
+            ["../../etc/passwd.txt", "chi-bo-a/bai 1.txt", "inner.zip"]
+        );
         assert!(entries[0].document.is_err());
-        assert!(entries[1].document.as_ref().unwrap().text.contains("Nguyễn Văn A"));
+        assert!(entries[1]
+            .document
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Nguyễn Văn A"));
         assert!(entries[2].document.is_err());
         assert_eq!(clean_entry_name("C:/x.txt"), None);
         assert_eq!(clean_entry_name("/abs.txt"), None);

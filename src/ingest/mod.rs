@@ -34,8 +34,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use meta::{extract_metadata, Metadata};
 pub use archive::{read_essay_zip, ArchiveEntry};
+pub use meta::{extract_metadata, Metadata};
 pub use walk::collect_inputs;
 
 /// Largest .txt, .md or .html file accepted (16 MiB). Essays are a few tens of KB.

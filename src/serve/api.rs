@@ -12,7 +12,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use super::auth::{self, ApiAuth};
 use super::store::Decision;
-use super::workspace::{EssayFilter, Entry, Workspace};
+use super::workspace::{Entry, EssayFilter, Workspace};
 use super::{AppState, ServeError};
 use crate::index::SearchOptions;
 
@@ -245,11 +245,7 @@ async fn healthz(State(state): State<AppState>) -> Json<Health> {
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
 async fn openapi() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        openapi_json(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
 }
 
 /// Grades one essay (JSON `{"text"}` or a multipart `file`) and returns its assessment row;
@@ -303,7 +299,10 @@ async fn grade(State(state): State<AppState>, _auth: ApiAuth, req: Request) -> R
             Ok(b) => b,
             Err(e) => return error(e.status(), &e.body_text()),
         };
-        let name = body.file.map_or_else(|| "bai.txt".to_string(), |f| super::workspace::clean_name(&f));
+        let name = body.file.map_or_else(
+            || "bai.txt".to_string(),
+            |f| super::workspace::clean_name(&f),
+        );
         let doc = if body.text.trim().is_empty() {
             Err(crate::ingest::IngestError::Empty)
         } else {
@@ -389,7 +388,10 @@ async fn essays(
 }
 
 /// Loads one essay with its decisions, for the API and the essay page.
-pub async fn load_essay(ws: std::sync::Arc<Workspace>, id: i64) -> Result<Option<EssayDetail>, ServeError> {
+pub async fn load_essay(
+    ws: std::sync::Arc<Workspace>,
+    id: i64,
+) -> Result<Option<EssayDetail>, ServeError> {
     blocking(move || {
         let Some((stored, entry, review)) = ws.essay(id)? else {
             return Ok(None);

@@ -81,7 +81,9 @@ impl LoginLimiter {
         if map.len() > 10_000 {
             map.retain(|_, (_, at)| at.elapsed() < Duration::from_secs(900));
         }
-        let entry = map.entry(name.to_lowercase()).or_insert((0, Instant::now()));
+        let entry = map
+            .entry(name.to_lowercase())
+            .or_insert((0, Instant::now()));
         if entry.1.elapsed() > Duration::from_secs(900) {
             entry.0 = 0;
         }
@@ -143,7 +145,9 @@ pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 
 /// `Set-Cookie` value for a session (HttpOnly, SameSite=Strict).
 pub fn session_cookie(token: &str) -> String {
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECONDS}")
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECONDS}"
+    )
 }
 
 pub fn clear_session_cookie() -> String {
@@ -186,11 +190,10 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Auth>, S
     };
     let hash = token_hash(token);
     let ws = state.ws.clone();
-    let found = tokio::task::spawn_blocking(move || {
-        ws.with_store(|s| s.session(&hash)).map(|f| (f, hash))
-    })
-    .await
-    .map_err(|e| ServeError::Data(e.to_string()))??;
+    let found =
+        tokio::task::spawn_blocking(move || ws.with_store(|s| s.session(&hash)).map(|f| (f, hash)))
+            .await
+            .map_err(|e| ServeError::Data(e.to_string()))??;
     Ok(found.0.map(|(user, csrf)| Auth {
         user,
         csrf,

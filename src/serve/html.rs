@@ -118,10 +118,7 @@ pub fn evidence_marks(row: &Assessment, text: &str, criteria: &[String]) -> Vec<
         }
     }
     for (i, part) in row.parts.iter().enumerate() {
-        let class = criteria
-            .iter()
-            .position(|c| *c == part.id)
-            .unwrap_or(i + 1);
+        let class = criteria.iter().position(|c| *c == part.id).unwrap_or(i + 1);
         for aspect in &part.aspects {
             for sentence in &aspect.evidence {
                 let title = format!("{} — {}", part.label, aspect.label);
@@ -142,7 +139,11 @@ pub fn evidence_marks(row: &Assessment, text: &str, criteria: &[String]) -> Vec<
 /// Finds `sentence` in `text` (as written, else with its whitespace runs matched loosely,
 /// else its first 60 characters) and records where.
 fn locate(text: &str, sentence: &str, class: usize, title: &str, marks: &mut Vec<Mark>) {
-    let s = sentence.trim().trim_start_matches('…').trim_end_matches('…').trim();
+    let s = sentence
+        .trim()
+        .trim_start_matches('…')
+        .trim_end_matches('…')
+        .trim();
     if s.is_empty() {
         return;
     }
@@ -215,7 +216,9 @@ pub fn highlighted(text: &str, marks: &[Mark]) -> String {
 
 /// A stacked horizontal bar per party cell: the share of each level (inline SVG, no script).
 pub fn distribution_chart(summary: &Summary) -> String {
-    const COLOURS: [&str; 6] = ["#2e7d32", "#1565c0", "#f9a825", "#c62828", "#6a1b9a", "#5d4037"];
+    const COLOURS: [&str; 6] = [
+        "#2e7d32", "#1565c0", "#f9a825", "#c62828", "#6a1b9a", "#5d4037",
+    ];
     let rows: Vec<_> = summary.units.iter().chain([&summary.total]).collect();
     let (label_w, bar_w, row_h) = (260.0, 560.0, 26.0);
     let height = row_h * rows.len() as f64 + 40.0;
@@ -314,6 +317,9 @@ mod tests {
 
     #[test]
     fn url_encodes() {
-        assert_eq!(url("chuyển đổi & số"), "chuy%E1%BB%83n%20%C4%91%E1%BB%95i%20%26%20s%E1%BB%91");
+        assert_eq!(
+            url("chuyển đổi & số"),
+            "chuy%E1%BB%83n%20%C4%91%E1%BB%95i%20%26%20s%E1%BB%91"
+        );
     }
 }

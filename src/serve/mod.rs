@@ -97,7 +97,10 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
         let addr = listener.local_addr()?;
-        eprintln!("thuhoach đang phục vụ tại http://{addr}/ (dữ liệu: {})", options.data.display());
+        eprintln!(
+            "thuhoach đang phục vụ tại http://{addr}/ (dữ liệu: {})",
+            options.data.display()
+        );
         let app = router(workspace, options.max_upload_bytes);
         axum::serve(
             listener,
@@ -153,7 +156,9 @@ pub fn add_user(
         ));
     }
     if password.chars().count() < 8 {
-        return Err(ServeError::Refused("mật khẩu phải có ít nhất 8 ký tự".into()));
+        return Err(ServeError::Refused(
+            "mật khẩu phải có ít nhất 8 ký tự".into(),
+        ));
     }
     std::fs::create_dir_all(data)?;
     let store = store::Store::open(&workspace::db_path(data))?;

@@ -49,7 +49,10 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         Html(layout(
             "Có lỗi",
             None,
-            &format!(r#"<p class="err">{}</p><p><a href="/">Về trang tổng quan</a></p>"#, esc(message)),
+            &format!(
+                r#"<p class="err">{}</p><p><a href="/">Về trang tổng quan</a></p>"#,
+                esc(message)
+            ),
         )),
     )
         .into_response()
@@ -68,8 +71,17 @@ fn grade_options(ws: &Workspace, selected: Option<&str>, any: bool) -> String {
         out.push_str(r#"<option value="">(tất cả)</option>"#);
     }
     for l in &ws.rubric().spec.levels {
-        let sel = if selected == Some(l.id.as_str()) { " selected" } else { "" };
-        let _ = write!(out, r#"<option value="{}"{sel}>{}</option>"#, esc(&l.id), esc(&l.label));
+        let sel = if selected == Some(l.id.as_str()) {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            r#"<option value="{}"{sel}>{}</option>"#,
+            esc(&l.id),
+            esc(&l.label)
+        );
     }
     out
 }
@@ -104,7 +116,10 @@ async fn login_page(State(state): State<AppState>, MaybeAuth(auth): MaybeAuth) -
 
 async fn login_form(state: &AppState, message: Option<&str>) -> Response {
     let Ok(csrf) = auth::random_hex(16) else {
-        return error_page(StatusCode::INTERNAL_SERVER_ERROR, "không tạo được mã bảo vệ biểu mẫu");
+        return error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "không tạo được mã bảo vệ biểu mẫu",
+        );
     };
     let ws = state.ws.clone();
     let users = blocking(move || ws.count_users(None)).await.unwrap_or(0);
@@ -123,7 +138,11 @@ async fn login_form(state: &AppState, message: Option<&str>) -> Response {
 <p><label for="password">Mật khẩu</label><input type="password" id="password" name="password" required></p>
 <p><button type="submit" id="login">Đăng nhập</button></p></form>"#
     );
-    let status = if message.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
+    let status = if message.is_some() {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
     (
         status,
         [(
@@ -250,7 +269,11 @@ async fn dashboard(State(state): State<AppState>, PageAuth(auth): PageAuth) -> R
     }
     b.push_str(r#"<th class="num">Số bài</th>"#);
     for l in &s.levels {
-        let _ = write!(b, r#"<th class="num">{0}</th><th class="num">% {0}</th>"#, esc(&l.label));
+        let _ = write!(
+            b,
+            r#"<th class="num">{0}</th><th class="num">% {0}</th>"#,
+            esc(&l.label)
+        );
     }
     b.push_str(r#"<th class="num">Cần xem lại</th></tr></thead><tbody>"#);
     for (i, u) in s.units.iter().chain([&s.total]).enumerate() {
@@ -258,7 +281,11 @@ async fn dashboard(State(state): State<AppState>, PageAuth(auth): PageAuth) -> R
         let name = if is_total {
             "<b>Tổng cộng</b>".to_string()
         } else {
-            format!(r#"<a href="/essays?unit={}">{}</a>"#, url(&u.name), esc(&u.name))
+            format!(
+                r#"<a href="/essays?unit={}">{}</a>"#,
+                url(&u.name),
+                esc(&u.name)
+            )
         };
         let _ = write!(b, "<tr><td>{name}</td>");
         if has_roster {
@@ -268,12 +295,18 @@ async fn dashboard(State(state): State<AppState>, PageAuth(auth): PageAuth) -> R
                 r#"<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>"#,
                 opt(u.members),
                 opt(u.members_submitted),
-                u.participation.map_or_else(|| "—".into(), |p| format!("{}%", fmt_dec_vi(p)))
+                u.participation
+                    .map_or_else(|| "—".into(), |p| format!("{}%", fmt_dec_vi(p)))
             );
         }
         let _ = write!(b, r#"<td class="num">{}</td>"#, fmt_int_vi(u.essays));
         for (c, p) in u.counts.iter().zip(&u.percents) {
-            let _ = write!(b, r#"<td class="num">{}</td><td class="num">{}%</td>"#, fmt_int_vi(*c), fmt_dec_vi(*p));
+            let _ = write!(
+                b,
+                r#"<td class="num">{}</td><td class="num">{}%</td>"#,
+                fmt_int_vi(*c),
+                fmt_dec_vi(*p)
+            );
         }
         let _ = write!(b, r#"<td class="num">{}</td></tr>"#, fmt_int_vi(u.review));
     }
@@ -282,7 +315,11 @@ async fn dashboard(State(state): State<AppState>, PageAuth(auth): PageAuth) -> R
     b.push_str(&html::distribution_chart(&s));
     b.push_str("</div>");
     if has_roster && !s.missing.is_empty() {
-        let _ = write!(b, "<h2>Đảng viên chưa nộp bài ({})</h2><p>", fmt_int_vi(s.missing.len()));
+        let _ = write!(
+            b,
+            "<h2>Đảng viên chưa nộp bài ({})</h2><p>",
+            fmt_int_vi(s.missing.len())
+        );
         let names: Vec<String> = s
             .missing
             .iter()
@@ -291,7 +328,9 @@ async fn dashboard(State(state): State<AppState>, PageAuth(auth): PageAuth) -> R
                 format!(
                     "{}{}",
                     esc(&m.name),
-                    m.unit.as_deref().map_or_else(String::new, |u| format!(" ({})", esc(u)))
+                    m.unit
+                        .as_deref()
+                        .map_or_else(String::new, |u| format!(" ({})", esc(u)))
                 )
             })
             .collect();
@@ -301,10 +340,16 @@ async fn dashboard(State(state): State<AppState>, PageAuth(auth): PageAuth) -> R
         }
         b.push_str("</p>");
     }
-    let _ = write!(b, r#"<h2>Danh sách cần xem lại ({})</h2>"#, fmt_int_vi(s.review.len()));
+    let _ = write!(
+        b,
+        r#"<h2>Danh sách cần xem lại ({})</h2>"#,
+        fmt_int_vi(s.review.len())
+    );
     b.push_str(r#"<table id="review"><thead><tr><th>Bài</th><th>Chi bộ</th><th>Xếp loại</th><th>Lý do</th></tr></thead><tbody>"#);
     for item in s.review.iter().take(200) {
-        let Some((e, _)) = entries.get(item.row) else { continue };
+        let Some((e, _)) = entries.get(item.row) else {
+            continue;
+        };
         let _ = write!(
             b,
             r#"<tr><td><a href="/essays/{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
@@ -385,11 +430,32 @@ async fn essay_list(
         crate::Flag::LegacyEncoding,
         crate::Flag::NoDiacritics,
     ] {
-        let sel = if q.flag.as_deref() == Some(f.id()) { " selected" } else { "" };
-        let _ = write!(b, r#"<option value="{}"{sel}>{}</option>"#, f.id(), esc(f.label()));
+        let sel = if q.flag.as_deref() == Some(f.id()) {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(
+            b,
+            r#"<option value="{}"{sel}>{}</option>"#,
+            f.id(),
+            esc(f.label())
+        );
     }
-    let review_sel = |x: &str| if q.review.as_deref() == Some(x) { " selected" } else { "" };
-    let sort_sel = |x: &str| if q.sort.as_deref().unwrap_or("id") == x { " selected" } else { "" };
+    let review_sel = |x: &str| {
+        if q.review.as_deref() == Some(x) {
+            " selected"
+        } else {
+            ""
+        }
+    };
+    let sort_sel = |x: &str| {
+        if q.sort.as_deref().unwrap_or("id") == x {
+            " selected"
+        } else {
+            ""
+        }
+    };
     let _ = write!(
         b,
         r#"</select></div>
@@ -407,12 +473,25 @@ async fn essay_list(
         sort_sel("unit"),
         sort_sel("grade"),
     );
-    let _ = write!(b, r#"<p id="list-total">{} bài</p>"#, fmt_int_vi(list.total));
+    let _ = write!(
+        b,
+        r#"<p id="list-total">{} bài</p>"#,
+        fmt_int_vi(list.total)
+    );
     b.push_str(r#"<table id="essays"><thead><tr><th class="num">Số</th><th>Họ và tên</th><th>Chi bộ</th><th class="num">Điểm</th><th>Xếp loại</th><th>Dấu hiệu / cần xem lại</th></tr></thead><tbody>"#);
     for (e, reasons) in &list.entries {
-        let flags: Vec<String> = e.row.flags.iter().map(|f| format!(r#"<span class="flag">{}</span>"#, esc(f.label()))).collect();
+        let flags: Vec<String> = e
+            .row
+            .flags
+            .iter()
+            .map(|f| format!(r#"<span class="flag">{}</span>"#, esc(f.label())))
+            .collect();
         let grade = level_label(ws, e.final_grade());
-        let grade = if e.decided.is_some() { format!("{} (đã điều chỉnh)", esc(&grade)) } else { esc(&grade) };
+        let grade = if e.decided.is_some() {
+            format!("{} (đã điều chỉnh)", esc(&grade))
+        } else {
+            esc(&grade)
+        };
         let _ = write!(
             b,
             r#"<tr><td class="num">{id}</td><td><a href="/essays/{id}">{}</a><br><span class="muted">{}</span></td><td>{}</td><td class="num">{}</td><td>{grade}</td><td>{}{}</td></tr>"#,
@@ -421,7 +500,14 @@ async fn essay_list(
             esc(e.row.unit.as_deref().unwrap_or("")),
             e.row.score.map_or_else(|| "—".into(), fmt_dec_vi),
             flags.join(""),
-            if reasons.is_empty() { String::new() } else { format!(r#"<br><span class="warn">{}</span>"#, esc(&reasons.join("; "))) },
+            if reasons.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    r#"<br><span class="warn">{}</span>"#,
+                    esc(&reasons.join("; "))
+                )
+            },
             id = e.id,
         );
     }
@@ -429,17 +515,34 @@ async fn essay_list(
     let pages = list.total.div_ceil(PAGE_SIZE).max(1);
     if pages > 1 {
         let mut base = String::new();
-        for (k, val) in [("grade", &q.grade), ("unit", &q.unit), ("review", &q.review), ("flag", &q.flag), ("q", &q.q), ("sort", &q.sort)] {
+        for (k, val) in [
+            ("grade", &q.grade),
+            ("unit", &q.unit),
+            ("review", &q.review),
+            ("flag", &q.flag),
+            ("q", &q.q),
+            ("sort", &q.sort),
+        ] {
             if let Some(val) = val {
                 let _ = write!(base, "{k}={}&", url(val));
             }
         }
         let _ = write!(b, "<p>Trang {page_no}/{pages} ");
         if page_no > 1 {
-            let _ = write!(b, r#"<a href="/essays?{}page={}">« Trước</a> "#, esc(&base), page_no - 1);
+            let _ = write!(
+                b,
+                r#"<a href="/essays?{}page={}">« Trước</a> "#,
+                esc(&base),
+                page_no - 1
+            );
         }
         if page_no < pages {
-            let _ = write!(b, r#"<a href="/essays?{}page={}">Sau »</a>"#, esc(&base), page_no + 1);
+            let _ = write!(
+                b,
+                r#"<a href="/essays?{}page={}">Sau »</a>"#,
+                esc(&base),
+                page_no + 1
+            );
         }
         b.push_str("</p>");
     }
@@ -460,7 +563,13 @@ async fn essay_page(
     };
     let ws = &state.ws;
     let row = &d.row;
-    let criteria: Vec<String> = ws.rubric().spec.criteria.iter().map(|c| c.id.clone()).collect();
+    let criteria: Vec<String> = ws
+        .rubric()
+        .spec
+        .criteria
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
     let text = d.text.as_deref().unwrap_or("");
     let marks = html::evidence_marks(row, text, &criteria);
     let mut b = String::new();
@@ -477,11 +586,18 @@ async fn essay_page(
         if d.decisions.is_empty() {
             "máy chấm".to_string()
         } else {
-            format!("tổ đánh giá điều chỉnh (máy chấm: {})", esc(&level_label(ws, row.grade.as_deref())))
+            format!(
+                "tổ đánh giá điều chỉnh (máy chấm: {})",
+                esc(&level_label(ws, row.grade.as_deref()))
+            )
         }
     );
     if let Some(err) = &row.error {
-        let _ = write!(b, r#"<p class="err">Không chấm được tệp này: {}</p>"#, esc(err));
+        let _ = write!(
+            b,
+            r#"<p class="err">Không chấm được tệp này: {}</p>"#,
+            esc(err)
+        );
     }
     b.push_str(r#"<div class="grid"><div><h2>Nội dung bài (chứng cứ được tô màu)</h2><p class="legend" id="legend">"#);
     for (i, c) in ws.rubric().spec.criteria.iter().enumerate() {
@@ -514,7 +630,11 @@ async fn essay_page(
                     Some(other) => format!(r#"<a href="/essays/{other}">{}</a>"#, esc(&p.file)),
                     None => esc(&p.file),
                 };
-                let _ = write!(b, "<li>{link} — giống {}%</li>", fmt_dec_vi(p.similarity * 100.0));
+                let _ = write!(
+                    b,
+                    "<li>{link} — giống {}%</li>",
+                    fmt_dec_vi(p.similarity * 100.0)
+                );
             }
             b.push_str("</ul>");
         }
@@ -535,7 +655,11 @@ async fn essay_page(
         row.score.map_or_else(|| "—".into(), fmt_dec_vi)
     );
     for cap in &row.caps {
-        let _ = write!(b, r#"<p class="warn">Giới hạn xếp loại: {}</p>"#, esc(&cap.reason));
+        let _ = write!(
+            b,
+            r#"<p class="warn">Giới hạn xếp loại: {}</p>"#,
+            esc(&cap.reason)
+        );
     }
     b.push_str(r#"<h2>Chủ đề của Nghị quyết</h2><ul id="themes">"#);
     for t in &row.themes {
@@ -545,7 +669,11 @@ async fn essay_page(
             if t.covered { "ok" } else { "muted" },
             if t.covered { "✔" } else { "✘" },
             esc(&t.label),
-            if t.covered { format!(" ({} câu chứng cứ)", t.evidence.len()) } else { String::new() }
+            if t.covered {
+                format!(" ({} câu chứng cứ)", t.evidence.len())
+            } else {
+                String::new()
+            }
         );
     }
     b.push_str("</ul>");
@@ -603,7 +731,10 @@ async fn override_submit(
     Form(form): Form<OverrideForm>,
 ) -> Response {
     if !auth.check_csrf(&form.csrf) {
-        return error_page(StatusCode::FORBIDDEN, "Mã bảo vệ biểu mẫu không đúng; hãy tải lại trang rồi thử lại.");
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "Mã bảo vệ biểu mẫu không đúng; hãy tải lại trang rồi thử lại.",
+        );
     }
     match api::decide(&state, id, form.grade, form.reason, auth.user.name.clone()).await {
         Ok(Some(_)) => Redirect::to(&format!("/essays/{id}")).into_response(),
@@ -640,7 +771,11 @@ async fn search_page(
     if let Some(query) = q.q.clone().filter(|s| !s.trim().is_empty()) {
         match api::run_search(state.ws.clone(), query, q.grade.clone(), q.unit.clone(), 50).await {
             Ok(answer) => {
-                let _ = write!(b, r#"<p id="search-total">Tìm thấy {} bài</p>"#, fmt_int_vi(answer.total));
+                let _ = write!(
+                    b,
+                    r#"<p id="search-total">Tìm thấy {} bài</p>"#,
+                    fmt_int_vi(answer.total)
+                );
                 for h in &answer.hits {
                     let title = esc(h.hit.author.as_deref().unwrap_or(&h.hit.file));
                     let link = match h.id {
@@ -670,7 +805,10 @@ async fn search_page(
 
 async fn upload_page(State(state): State<AppState>, PageAuth(auth): PageAuth) -> Response {
     if !auth.is_admin() {
-        return error_page(StatusCode::FORBIDDEN, "Chỉ tài khoản quản trị được tải bài lên.");
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "Chỉ tài khoản quản trị được tải bài lên.",
+        );
     }
     let b = format!(
         r#"<form method="post" action="/upload" enctype="multipart/form-data" class="box">
@@ -691,7 +829,10 @@ async fn upload_submit(
     mut form: Multipart,
 ) -> Response {
     if !auth.is_admin() {
-        return error_page(StatusCode::FORBIDDEN, "Chỉ tài khoản quản trị được tải bài lên.");
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "Chỉ tài khoản quản trị được tải bài lên.",
+        );
     }
     let mut csrf = None;
     let mut files: Vec<(String, axum::body::Bytes)> = Vec::new();
@@ -703,7 +844,10 @@ async fn upload_submit(
             Err(e) => {
                 let status = e.status();
                 let msg = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!("Tệp tải lên quá lớn (tối đa {} MB).", state.max_upload_bytes / (1024 * 1024))
+                    format!(
+                        "Tệp tải lên quá lớn (tối đa {} MB).",
+                        state.max_upload_bytes / (1024 * 1024)
+                    )
                 } else {
                     format!("Không đọc được dữ liệu tải lên: {}", e.body_text())
                 };
@@ -716,24 +860,37 @@ async fn upload_submit(
             Ok(b) => b,
             Err(e) => {
                 let status = e.status();
-                return error_page(status, &format!("Tệp tải lên quá lớn hoặc hỏng: {}", e.body_text()));
+                return error_page(
+                    status,
+                    &format!("Tệp tải lên quá lớn hoặc hỏng: {}", e.body_text()),
+                );
             }
         };
         match name.as_str() {
             "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).into_owned()),
-            "essays" if !bytes.is_empty() => files.push((file_name.unwrap_or_else(|| "bai.txt".into()), bytes)),
-            "roster" if !bytes.is_empty() => roster = Some((file_name.unwrap_or_else(|| "roster.csv".into()), bytes)),
+            "essays" if !bytes.is_empty() => {
+                files.push((file_name.unwrap_or_else(|| "bai.txt".into()), bytes))
+            }
+            "roster" if !bytes.is_empty() => {
+                roster = Some((file_name.unwrap_or_else(|| "roster.csv".into()), bytes))
+            }
             _ => {}
         }
     }
     if !csrf.is_some_and(|c| auth.check_csrf(&c)) {
-        return error_page(StatusCode::FORBIDDEN, "Mã bảo vệ biểu mẫu không đúng; hãy tải lại trang rồi thử lại.");
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "Mã bảo vệ biểu mẫu không đúng; hãy tải lại trang rồi thử lại.",
+        );
     }
     if let Some((name, bytes)) = roster {
         let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
         let ws = state.ws.clone();
         if let Err(e) = blocking(move || ws.set_roster_bytes(&bytes, &ext)).await {
-            return serve_error(ServeError::Refused(format!("Danh sách đảng viên {}: {e}", super::workspace::clean_name(&name))));
+            return serve_error(ServeError::Refused(format!(
+                "Danh sách đảng viên {}: {e}",
+                super::workspace::clean_name(&name)
+            )));
         }
     }
     if files.is_empty() {
@@ -777,7 +934,12 @@ async fn batch_page(
     let ws = state.ws.clone();
     let batch = match blocking(move || ws.batch(id)).await {
         Ok(Some(b)) => b,
-        Ok(None) => return error_page(StatusCode::NOT_FOUND, &format!("Không có đợt tải lên số {id}.")),
+        Ok(None) => {
+            return error_page(
+                StatusCode::NOT_FOUND,
+                &format!("Không có đợt tải lên số {id}."),
+            )
+        }
         Err(e) => return serve_error(e),
     };
     let running = batch.status == "running";
@@ -802,7 +964,9 @@ async fn batch_page(
     if let Some(m) = &batch.message {
         let _ = write!(b, r#"<p class="err">{}</p>"#, esc(m));
     }
-    b.push_str(r#"<p><a href="/">Xem tổng quan</a> · <a href="/essays">Danh sách bài</a></p></div>"#);
+    b.push_str(
+        r#"<p><a href="/">Xem tổng quan</a> · <a href="/essays">Danh sách bài</a></p></div>"#,
+    );
     if running {
         b.insert_str(0, r#"<meta http-equiv="refresh" content="1">"#);
     }
@@ -829,8 +993,14 @@ async fn download(
 ) -> Response {
     // The name selects one of five fixed outputs; nothing from it reaches a path.
     let (ext, mime) = match name.as_str() {
-        "bao-cao.xlsx" => ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "bao-cao.docx" => ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "bao-cao.xlsx" => (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "bao-cao.docx" => (
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         "bao-cao.html" => ("html", "text/html; charset=utf-8"),
         "ket-qua.jsonl" => ("jsonl", "application/x-ndjson"),
         "nhat-ky-quyet-dinh.jsonl" => ("log", "application/x-ndjson"),
@@ -847,7 +1017,10 @@ async fn download(
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, mime.to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
             ],
             bytes,
         )

@@ -183,10 +183,10 @@ impl Store {
             for (row, text) in items {
                 let full = serde_json::to_string(row).map_err(json_error)?;
                 let light = serde_json::to_string(&light_row(row)).map_err(json_error)?;
-                let id: i64 = upsert.query_row(
-                    params![row.file, batch, full, light, text, now()],
-                    |r| r.get(0),
-                )?;
+                let id: i64 = upsert
+                    .query_row(params![row.file, batch, full, light, text, now()], |r| {
+                        r.get(0)
+                    })?;
                 ids.push(id);
             }
         }
@@ -196,7 +196,9 @@ impl Store {
 
     /// Every essay's light row (no evidence), with its id, by id.
     pub fn light_rows(&self) -> Result<Vec<(i64, Assessment)>, ServeError> {
-        let mut stmt = self.conn.prepare("SELECT id, light FROM essays ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, light FROM essays ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -235,7 +237,9 @@ impl Store {
 
     /// Every full row, by id (for reports and the results download).
     pub fn full_rows(&self) -> Result<Vec<(i64, Assessment)>, ServeError> {
-        let mut stmt = self.conn.prepare("SELECT id, row FROM essays ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, row FROM essays ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rayon::prelude::*;
 
-use crate::audit::{self, DecisionLog, NewDecision};
 use super::store::{light_row, Batch, Decision, Role, Store, StoredEssay};
 use super::ServeError;
+use crate::audit::{self, DecisionLog, NewDecision};
 use crate::index::{EssayIndex, SearchOptions, SearchResults};
 use crate::ingest::{self, IngestError, RawDocument, SourceFormat};
 use crate::report::summary::Summary;
@@ -21,6 +21,9 @@ const ROSTER_KEY: &str = "roster";
 const ROSTER_EXT_KEY: &str = "roster_ext";
 /// Rows graded and committed together during an import (progress is reported per chunk).
 const IMPORT_CHUNK: usize = 500;
+
+/// A file of an upload, by its display name, and what reading it gave.
+pub type ReadUpload = (String, Result<RawDocument, IngestError>);
 
 pub fn db_path(data: &Path) -> PathBuf {
     data.join("thuhoach.sqlite")
@@ -275,7 +278,7 @@ impl Workspace {
     pub fn import_documents(
         &self,
         batch: i64,
-        docs: Vec<(String, Result<RawDocument, IngestError>)>,
+        docs: Vec<ReadUpload>,
     ) -> Result<(usize, usize), ServeError> {
         let total = docs.len() as i64;
         let (mut done, mut failed) = (0usize, 0usize);
@@ -416,7 +419,10 @@ impl Workspace {
     }
 
     /// The rows with the committee's grades in place of the machine's where it decided.
-    fn final_rows(rows: impl Iterator<Item = (Assessment, Option<String>)>, rubric: &CompiledRubric) -> Vec<Assessment> {
+    fn final_rows(
+        rows: impl Iterator<Item = (Assessment, Option<String>)>,
+        rubric: &CompiledRubric,
+    ) -> Vec<Assessment> {
         rows.map(|(mut row, decided)| {
             if let Some(g) = decided {
                 if let Some(level) = rubric.spec.levels.iter().find(|l| l.id == g) {
@@ -468,7 +474,12 @@ impl Workspace {
             .entries
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.clone(), reasons.get(&i).map(|r| r.to_vec()).unwrap_or_default()))
+            .map(|(i, e)| {
+                (
+                    e.clone(),
+                    reasons.get(&i).map(|r| r.to_vec()).unwrap_or_default(),
+                )
+            })
             .collect())
     }
 
@@ -519,10 +530,16 @@ impl Workspace {
         };
         match filter.sort.as_deref().unwrap_or("id") {
             "score" => entries.sort_by(|a, b| {
-                a.0.row.score.unwrap_or(-1.0).total_cmp(&b.0.row.score.unwrap_or(-1.0))
+                a.0.row
+                    .score
+                    .unwrap_or(-1.0)
+                    .total_cmp(&b.0.row.score.unwrap_or(-1.0))
             }),
             "-score" => entries.sort_by(|a, b| {
-                b.0.row.score.unwrap_or(-1.0).total_cmp(&a.0.row.score.unwrap_or(-1.0))
+                b.0.row
+                    .score
+                    .unwrap_or(-1.0)
+                    .total_cmp(&a.0.row.score.unwrap_or(-1.0))
             }),
             "author" => entries.sort_by(|a, b| a.0.row.author.cmp(&b.0.row.author)),
             "unit" => entries.sort_by(|a, b| a.0.row.unit.cmp(&b.0.row.unit)),
@@ -570,13 +587,23 @@ impl Workspace {
     ) -> Result<Option<Decision>, ServeError> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(ServeError::Refused("phải ghi lý do điều chỉnh xếp loại".into()));
+            return Err(ServeError::Refused(
+                "phải ghi lý do điều chỉnh xếp loại".into(),
+            ));
         }
         if reason.chars().count() > 2000 {
-            return Err(ServeError::Refused("lý do quá dài (tối đa 2000 ký tự)".into()));
+            return Err(ServeError::Refused(
+                "lý do quá dài (tối đa 2000 ký tự)".into(),
+            ));
         }
         if self.rubric().level_index(grade).is_none() {
-            let ids: Vec<&str> = self.rubric().spec.levels.iter().map(|l| l.id.as_str()).collect();
+            let ids: Vec<&str> = self
+                .rubric()
+                .spec
+                .levels
+                .iter()
+                .map(|l| l.id.as_str())
+                .collect();
             return Err(ServeError::Refused(format!(
                 "xếp loại “{grade}” không có trong barem (dùng một trong: {})",
                 ids.join(", ")
@@ -635,7 +662,11 @@ impl Workspace {
         let rows = self.store()?.full_rows()?;
         let decided: HashMap<i64, Option<String>> = {
             let catalog = self.catalog.read().map_err(|_| poisoned())?;
-            catalog.entries.iter().map(|e| (e.id, e.decided.clone())).collect()
+            catalog
+                .entries
+                .iter()
+                .map(|e| (e.id, e.decided.clone()))
+                .collect()
         };
         Ok(Self::final_rows(
             rows.into_iter()
@@ -653,7 +684,9 @@ impl Workspace {
         let roster = self.roster.read().map_err(|_| poisoned())?;
         let written = crate::report::write_report(&rows, roster.as_ref(), self.rubric(), &out);
         drop(roster);
-        let bytes = written.map_err(ServeError::from).and_then(|_| Ok(std::fs::read(&out)?));
+        let bytes = written
+            .map_err(ServeError::from)
+            .and_then(|_| Ok(std::fs::read(&out)?));
         let _ = std::fs::remove_file(&out);
         bytes
     }
@@ -670,10 +703,7 @@ impl Workspace {
     }
 
     /// Reads an uploaded file (by the extension of its name only) or a .zip of essays.
-    pub fn read_upload(
-        name: &str,
-        bytes: &[u8],
-    ) -> Result<Vec<(String, Result<RawDocument, IngestError>)>, ServeError> {
+    pub fn read_upload(name: &str, bytes: &[u8]) -> Result<Vec<ReadUpload>, ServeError> {
         let clean = clean_name(name);
         if clean.to_lowercase().ends_with(".zip") {
             let entries = ingest::read_essay_zip(bytes, super::MAX_ZIP_TOTAL_BYTES)

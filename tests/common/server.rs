@@ -28,7 +28,11 @@ impl Server {
                 let Ok(line) = line else { break };
                 if !sent {
                     if let Some(at) = line.find("http://") {
-                        let url = line[at..].split_whitespace().next().unwrap_or("").trim_end_matches('/');
+                        let url = line[at..]
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or("")
+                            .trim_end_matches('/');
                         let _ = tx.send(Ok(url.to_string()));
                         sent = true;
                         continue;
@@ -88,7 +92,11 @@ pub fn add_user(data: &Path, name: &str, role: &str, password: &str) {
         .write_all(format!("{password}\n").as_bytes())
         .expect("password");
     let out = child.wait_with_output().expect("user add output");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// An HTTP client that returns every status (no redirects followed).
@@ -114,15 +122,22 @@ pub fn text(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16
 }
 
 /// Status and JSON body, or `None` when the connection failed (a killed server).
-pub fn try_json(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Option<(u16, serde_json::Value)> {
+pub fn try_json(
+    resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Option<(u16, serde_json::Value)> {
     let mut resp = resp.ok()?;
     let status = resp.status().as_u16();
     let body = resp.body_mut().read_to_string().ok()?;
-    Some((status, serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)))
+    Some((
+        status,
+        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+    ))
 }
 
 /// Status and JSON body of a response.
-pub fn json(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, serde_json::Value) {
+pub fn json(
+    resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> (u16, serde_json::Value) {
     let (status, body) = text(resp);
     let value = serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
     (status, value)
