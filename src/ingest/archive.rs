@@ -230,21 +230,27 @@ pub fn read_essay_zip(bytes: &[u8], total_limit: u64) -> Result<Vec<ArchiveEntry
         let Some(format) = super::SourceFormat::from_path(std::path::Path::new(&name)) else {
             continue;
         };
-        let limit = format
-            .max_file_bytes()
-            .min(total_limit.saturating_sub(inflated));
-        let document = read_part(&mut archive, &raw, limit, ".zip").and_then(|part| {
+        let remaining = total_limit.saturating_sub(inflated);
+        let limit = format.max_file_bytes().min(remaining);
+        let part = match read_part(&mut archive, &raw, limit, ".zip") {
+            // Over what the whole archive may still inflate to: the archive is refused.
+            Err(
+                IngestError::PartTooLarge { size, .. }
+                | IngestError::ZipBomb { declared: size, .. },
+            ) if limit == remaining => {
+                return Err(IngestError::ZipBomb {
+                    part: raw,
+                    declared: inflated.saturating_add(size),
+                    limit: total_limit,
+                });
+            }
+            other => other,
+        };
+        let document = part.and_then(|part| {
             inflated += part.len() as u64;
             super::read_bytes(&part, format)
         });
         entries.push(ArchiveEntry { name, document });
-        if inflated >= total_limit {
-            return Err(IngestError::ZipBomb {
-                part: raw,
-                declared: inflated,
-                limit: total_limit,
-            });
-        }
     }
     Ok(entries)
 }
