@@ -175,6 +175,18 @@ impl Grader {
             result
         });
         let g = grade::grade(&findings, &self.rubric);
+        let mut review = grade::review(&findings, &g, &self.rubric);
+        if let Some((o, t)) = originality.as_ref().zip(self.originality.as_ref()) {
+            if o.is_near_duplicate(&t.thresholds) {
+                if let Some(p) = o.duplicates.first() {
+                    review.push(format!(
+                        "Bài gần trùng ({:.0}%) với bài «{}»: tổ đánh giá cần xác định ai là người viết.",
+                        p.similarity * 100.0,
+                        p.file
+                    ));
+                }
+            }
+        }
         let levels = &self.rubric.spec.levels;
         let meta = ingest::extract_metadata(text);
         let mut flags = findings.flags;
@@ -193,11 +205,14 @@ impl Grader {
             flags,
             caps: g.caps,
             uncapped_grade: Some(levels[g.uncapped_level].id.clone()),
+            ceiling: g.ceiling.map(|c| levels[c].id.clone()),
             signals: Some(findings.signals),
             notes: Vec::new(),
             sha256: Some(format!("{:x}", Sha256::digest(text.as_bytes()))),
             originality,
             rubric: self.rubric.reference.clone(),
+            review,
+            schema_version: grade::SCHEMA_VERSION,
             error: None,
         }
     }

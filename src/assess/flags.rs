@@ -12,10 +12,14 @@ pub enum Flag {
     NearDuplicate,
     LegacyEncoding,
     NoDiacritics,
+    /// Long stretches unrelated to the resolution and to the writer (a pasted report).
+    Padding,
+    /// A template copied with its blanks left unfilled ("tại Trường ……").
+    UnfilledTemplate,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 8] = [
+    pub const ALL: [Flag; 10] = [
         Flag::TooShort,
         Flag::KeywordStuffing,
         Flag::RepeatedText,
@@ -24,6 +28,8 @@ impl Flag {
         Flag::NearDuplicate,
         Flag::LegacyEncoding,
         Flag::NoDiacritics,
+        Flag::Padding,
+        Flag::UnfilledTemplate,
     ];
 
     /// The contract id, e.g. `too_short`.
@@ -37,6 +43,8 @@ impl Flag {
             Flag::NearDuplicate => "near_duplicate",
             Flag::LegacyEncoding => "legacy_encoding",
             Flag::NoDiacritics => "no_diacritics",
+            Flag::Padding => "padding",
+            Flag::UnfilledTemplate => "unfilled_template",
         }
     }
 
@@ -55,6 +63,10 @@ impl Flag {
             Flag::NearDuplicate => "Gần trùng với bài của người khác",
             Flag::LegacyEncoding => "Văn bản dùng bảng mã cũ (TCVN3/VNI), đã chuyển đổi",
             Flag::NoDiacritics => "Văn bản gõ không dấu",
+            Flag::Padding => {
+                "Phần lớn bài là nội dung không liên quan đến Nghị quyết và bản thân (như báo cáo công tác dán vào)"
+            }
+            Flag::UnfilledTemplate => "Bài chép theo mẫu, còn chỗ trống chưa điền (……)",
         }
     }
 }

@@ -38,6 +38,36 @@ pub struct ThemeResult {
     pub matched: Vec<String>,
     /// Sentences of the essay that show the theme.
     pub evidence: Vec<String>,
+    /// How the theme was recognized: by the resolution's wording, by the writer's own words
+    /// (a concept), or both. `None` when not covered.
+    #[serde(default)]
+    pub recognized: Option<Recognition>,
+    /// Labels of the concepts recognized in the writer's own words.
+    #[serde(default)]
+    pub concepts: Vec<String>,
+}
+
+/// How a theme was recognized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recognition {
+    /// Only the resolution's own terms.
+    Official,
+    /// Only the writer's own words (concepts).
+    OwnWords,
+    /// Both.
+    Both,
+}
+
+impl Recognition {
+    /// Vietnamese wording for explanations.
+    pub fn label(self) -> &'static str {
+        match self {
+            Recognition::Official => "nêu bằng lời văn của Nghị quyết",
+            Recognition::OwnWords => "diễn đạt bằng lời của người viết",
+            Recognition::Both => "có cả lời văn Nghị quyết và lời của người viết",
+        }
+    }
 }
 
 /// One aspect of a part (e.g. concrete facts about one's own unit).
@@ -78,6 +108,35 @@ pub struct Signals {
     pub other_resolution_phrases: usize,
     /// Matching was done on folded keys (text without diacritics).
     pub folded: bool,
+    /// Share of the body's sentences typed without diacritics (matched folded one by one).
+    #[serde(default)]
+    pub undiacritized_share: f64,
+    /// Share of the syllables of theme sentences in the writer's own words (not restating the
+    /// resolution, not a string of official phrases).
+    #[serde(default)]
+    pub own_words_share: f64,
+    /// Share of the syllables of theme sentences that nearly copy the resolution's text.
+    #[serde(default)]
+    pub restated_share: f64,
+    /// Factor (0–1) applied to the awareness credit for restating instead of explaining.
+    #[serde(default = "one")]
+    pub understanding: f64,
+    /// Share of the body in long stretches unrelated to the resolution and the writer.
+    #[serde(default)]
+    pub padding_share: f64,
+    /// Times the essay names this resolution as its subject (title included).
+    #[serde(default)]
+    pub own_subject: usize,
+    /// The other document the essay seems to be about, if any.
+    #[serde(default)]
+    pub other_document: Option<String>,
+    /// Themes covered (by terms or concepts).
+    #[serde(default)]
+    pub themes_covered: usize,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// Everything assessment found in one essay.
@@ -111,7 +170,12 @@ struct SentenceFacts {
     heading: bool,
     real: bool,
     repeated: bool,
+    /// Holds a number that is not one of the resolution's.
     concrete: bool,
+    /// Speaks of the writer (first person).
+    personal: bool,
+    /// Typed without diacritics: matched on folded keys.
+    folded: bool,
 }
 
 impl SentenceFacts {
@@ -120,11 +184,67 @@ impl SentenceFacts {
     }
 }
 
+/// One-syllable personal words, as (canonical keys, folded keys).
+fn personal_syllables() -> &'static (FxHashSet<String>, FxHashSet<String>) {
+    static WORDS: OnceLock<(FxHashSet<String>, FxHashSet<String>)> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        include_str!("../../corpus/lexicon/personal.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(phrase_keys)
+            .filter(|k| k.len() == 1)
+            .flatten()
+            .unzip()
+    })
+}
+
+/// Calls `f(sentence, hash)` for every run of four folded syllables inside one sentence.
+pub fn gram_hashes(a: &Analyzed<'_>, mut f: impl FnMut(usize, u64)) {
+    for (s, sentence) in a.sentences.iter().enumerate() {
+        sentence_grams(a, sentence.tokens.clone(), |h| f(s, h));
+    }
+}
+
+const GRAM: usize = 4;
+
+fn sentence_grams(a: &Analyzed<'_>, tokens: std::ops::Range<usize>, mut f: impl FnMut(u64)) {
+    if tokens.len() < GRAM {
+        return;
+    }
+    let hashes: Vec<u64> = tokens
+        .map(|i| {
+            let mut h = FxHasher::default();
+            a.fold(i).hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    for w in hashes.windows(GRAM) {
+        let mut h = FxHasher::default();
+        w.hash(&mut h);
+        f(h.finish());
+    }
+}
+
+/// Per-sentence accumulators filled from the phrase hits.
+#[derive(Default, Clone)]
+struct SentenceHits {
+    /// Syllables covered by official terms or stock phrases.
+    official_tokens: usize,
+    /// End (exclusive, token index + 3) of the scope of the last negation.
+    negation_scope: usize,
+    theme: bool,
+    concept: bool,
+    cue: bool,
+    subject: bool,
+}
+
 /// Assesses one essay's text against a rubric.
 pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
     let a = analyze(text);
     let spec = &rubric.spec;
     let q = &spec.quality;
+    let u = &spec.understanding;
 
     let alphabetic = a.tokens.iter().filter(|t| t.info.alphabetic).count();
     let accented = a.tokens.iter().filter(|t| t.info.has_diacritics).count();
@@ -132,8 +252,16 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
     let folded = alphabetic >= 20 && diacritics_share < q.no_diacritics_share;
 
     let body_start = body_start_paragraph(&a, rubric);
-    let facts = sentence_facts(&a, body_start, q.real_sentence_min_words, folded);
-    let hits = rubric.matcher.find(&a, folded);
+    let facts = sentence_facts(&a, rubric, body_start, q.real_sentence_min_words, folded);
+    let hits = if facts.iter().any(|f| f.folded) {
+        rubric.matcher.find_by_sentence(&a, |s| facts[s].folded)
+    } else {
+        rubric.matcher.find(&a, false)
+    };
+    let undiacritized_share = {
+        let body: Vec<&SentenceFacts> = facts.iter().filter(|f| f.counts()).collect();
+        ratio(body.iter().filter(|f| f.folded).count(), body.len())
+    };
 
     let body_tokens: usize = sentence_tokens(&a, &facts, |f| f.in_body);
     let real_tokens: usize = sentence_tokens(&a, &facts, |f| f.in_body && f.real);
@@ -142,18 +270,51 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
     // Sections opened by part headings.
     let section = sections(&a, rubric, &hits, body_start);
 
+    // Negations and personal phrases first: cues are judged against them.
+    let mut per = vec![SentenceHits::default(); a.sentences.len()];
+    let mut personal: Vec<bool> = facts.iter().map(|f| f.personal).collect();
+    for hit in &hits {
+        let s = a.tokens[hit.token].sentence as usize;
+        for owner in rubric.matcher.owners(hit.phrase) {
+            match *owner {
+                Owner::Negator => {
+                    per[s].negation_scope = per[s].negation_scope.max(hit.token + hit.len + 3)
+                }
+                Owner::Personal => personal[s] = true,
+                _ => {}
+            }
+        }
+    }
+    let mut paragraph_personal = vec![false; a.paragraphs.len()];
+    for (s, sentence) in a.sentences.iter().enumerate() {
+        if personal[s] {
+            paragraph_personal[sentence.paragraph] = true;
+        }
+    }
+
     // Themes.
     let mut matched: Vec<Vec<usize>> = vec![Vec::new(); spec.themes.len()];
+    let mut concepts_found: Vec<Vec<usize>> = vec![Vec::new(); spec.themes.len()];
     let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); spec.themes.len()];
     let mut body_theme_phrases = HashSet::new();
     let mut other = 0;
     let (mut own_subject, mut other_subject) = (0usize, 0usize);
+    let mut documents = vec![(FxHashSet::default(), 0usize); spec.off_topic.documents.len()];
     let mut lead_ins: Vec<(usize, usize, usize)> = Vec::new();
     let mut aspect_sentences: Vec<Vec<Vec<usize>>> = spec
         .parts
         .iter()
         .map(|p| vec![Vec::new(); p.aspects.len()])
         .collect();
+    let mut concept_slots: Vec<(usize, u32, u8)> = Vec::new();
+    let mut covered_token = vec![false; a.tokens.len()];
+    let theme_in_scope = |t: usize, s: usize| match rubric.theme_parts[t] {
+        None => true,
+        Some(p) => {
+            let para = a.sentences[s].paragraph;
+            section[para] == Some(p) || (section[para].is_none() && personal[s])
+        }
+    };
     for hit in &hits {
         let s = a.tokens[hit.token].sentence as usize;
         let f = &facts[s];
@@ -161,18 +322,31 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
             match *owner {
                 Owner::Theme(t) if f.in_body => {
                     body_theme_phrases.insert(hit.phrase);
-                    if f.counts() {
+                    for c in &mut covered_token[hit.token..hit.token + hit.len] {
+                        *c = true;
+                    }
+                    if f.counts() && theme_in_scope(t, s) {
+                        per[s].theme = true;
                         push_unique(&mut matched[t], hit.phrase);
                         if evidence[t].len() < MAX_EVIDENCE {
                             push_unique(&mut evidence[t], s);
                         }
                     }
                 }
+                Owner::Stock if f.in_body => {
+                    for c in &mut covered_token[hit.token..hit.token + hit.len] {
+                        *c = true;
+                    }
+                }
+                Owner::Concept(c, slot) if f.counts() => concept_slots.push((s, c, slot)),
                 Owner::Cue(p, asp)
                     if f.in_body && section[a.sentences[s].paragraph].is_none_or(|x| x == p) =>
                 {
-                    let concrete_ok = !spec.parts[p].aspects[asp].concrete || f.concrete;
-                    if f.counts() && concrete_ok {
+                    let aspect = &spec.parts[p].aspects[asp];
+                    let concrete_ok = !aspect.concrete || f.concrete;
+                    let negated = aspect.negatable && hit.token < per[s].negation_scope;
+                    per[s].cue = true;
+                    if f.counts() && concrete_ok && !negated {
                         push_unique(&mut aspect_sentences[p][asp], s);
                     }
                     // "Tôi xin cam kết:" introduces a list, "3. Đề xuất, kiến nghị" a
@@ -187,12 +361,90 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
                     }
                 }
                 Owner::OtherResolution if f.in_body => other += 1,
-                Owner::OwnSubject if f.in_body => own_subject += 1,
+                Owner::OwnSubject => {
+                    own_subject += 1;
+                    per[s].subject = true;
+                }
                 Owner::OtherSubject if f.in_body => other_subject += 1,
+                Owner::Document(d) if f.in_body => {
+                    documents[d as usize].0.insert(hit.phrase);
+                }
+                Owner::DocumentSubject(d) => documents[d as usize].1 += 1,
                 _ => {}
             }
         }
     }
+    for (hits, sentence) in per.iter_mut().zip(&a.sentences) {
+        hits.official_tokens = sentence
+            .tokens
+            .clone()
+            .filter(|&i| covered_token[i])
+            .count();
+    }
+
+    // Concepts: every slot of a concept inside one sentence.
+    concept_slots.sort_unstable();
+    concept_slots.dedup();
+    let mut i = 0;
+    while i < concept_slots.len() {
+        let (s, c, _) = concept_slots[i];
+        let mut j = i;
+        while j < concept_slots.len() && concept_slots[j].0 == s && concept_slots[j].1 == c {
+            j += 1;
+        }
+        let info = &rubric.concepts[c as usize];
+        if j - i == info.slots as usize && theme_in_scope(info.theme, s) {
+            per[s].concept = true;
+            per[s].theme = true;
+            push_unique(&mut concepts_found[info.theme], c as usize);
+            if evidence[info.theme].len() < MAX_EVIDENCE {
+                push_unique(&mut evidence[info.theme], s);
+            }
+        }
+        i = j;
+    }
+
+    // Understanding: theme sentences in the writer's own words, against restated ones.
+    let (mut theme_len, mut own_len, mut restated_len) = (0usize, 0usize, 0usize);
+    for (s, sentence) in a.sentences.iter().enumerate() {
+        if !(per[s].theme && facts[s].counts()) {
+            continue;
+        }
+        let n = sentence.tokens.len();
+        theme_len += n;
+        // Syllables inside official terms, stock phrases or runs of the official text.
+        let mut covered: Vec<bool> = covered_token[sentence.tokens.clone()].to_vec();
+        let (mut found, mut total) = (0usize, 0usize);
+        if !rubric.official.is_empty() {
+            let mut k = 0;
+            sentence_grams(&a, sentence.tokens.clone(), |h| {
+                total += 1;
+                if rubric.official.contains(&h) {
+                    found += 1;
+                    for c in &mut covered[k..k + GRAM] {
+                        *c = true;
+                    }
+                }
+                k += 1;
+            });
+        }
+        let restated = total > 0 && found as f64 >= u.restated_share * total as f64;
+        let official_tokens = covered.iter().filter(|&&c| c).count();
+        per[s].official_tokens = per[s].official_tokens.max(official_tokens);
+        let dense = official_tokens as f64 >= u.dense_share * n as f64;
+        if restated {
+            restated_len += n;
+        } else if !dense {
+            own_len += n;
+        }
+    }
+    let own_words_share = ratio(own_len, theme_len);
+    let understanding = if theme_len == 0 {
+        1.0
+    } else {
+        u.restated_floor
+            + (1.0 - u.restated_floor) * (own_words_share / u.own_words_full.max(1e-9)).min(1.0)
+    };
 
     credit_lists_and_sections(
         &a,
@@ -207,38 +459,96 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
         .themes
         .iter()
         .enumerate()
-        .map(|(t, theme)| ThemeResult {
-            id: theme.id.clone(),
-            label: theme.label.clone(),
-            covered: !matched[t].is_empty(),
-            required: theme.required,
-            credit: (matched[t].len() as f64 / theme.hits_for_full as f64).min(1.0),
-            matched: matched[t]
-                .iter()
-                .map(|&p| rubric.matcher.phrase_text(p))
-                .collect(),
-            evidence: evidence[t].iter().map(|&s| a.sentence_text(s)).collect(),
+        .map(|(t, theme)| {
+            let units = matched[t].len() + concepts_found[t].len();
+            let recognized = match (matched[t].is_empty(), concepts_found[t].is_empty()) {
+                (true, true) => None,
+                (false, true) => Some(Recognition::Official),
+                (true, false) => Some(Recognition::OwnWords),
+                (false, false) => Some(Recognition::Both),
+            };
+            let mut ev = evidence[t].clone();
+            ev.sort_unstable();
+            ThemeResult {
+                id: theme.id.clone(),
+                label: theme.label.clone(),
+                covered: units > 0,
+                required: theme.required,
+                credit: (units as f64 / theme.hits_for_full as f64).min(1.0),
+                matched: matched[t]
+                    .iter()
+                    .map(|&p| rubric.matcher.phrase_text(p))
+                    .collect(),
+                evidence: ev.iter().map(|&s| a.sentence_text(s)).collect(),
+                recognized,
+                concepts: concepts_found[t]
+                    .iter()
+                    .map(|&c| rubric.concepts[c].label.clone())
+                    .filter(|l| !l.is_empty())
+                    .collect(),
+            }
         })
         .collect();
     let theme_sentences: HashSet<usize> = evidence.iter().flatten().copied().collect();
+
+    // A sentence earns a personal aspect when it or its paragraph speaks of the writer, or it
+    // links to the resolution; a generic one (stock phrases, no fact) earns a little.
+    let generic = |s: usize| {
+        let n = a.sentences[s].tokens.len().max(1);
+        !facts[s].concrete && per[s].official_tokens as f64 >= u.generic_share * n as f64
+    };
+    // Padding: runs of three or more body paragraphs that touch neither the resolution nor
+    // the writer (a pasted activity report); they earn no part.
+    let padded = padding_paragraphs(&a, &facts, &per, &personal, body_start);
+    let padding_tokens: usize = a
+        .sentences
+        .iter()
+        .filter(|s| padded[s.paragraph])
+        .map(|s| s.tokens.len())
+        .sum();
+    let padding_share = ratio(padding_tokens, body_tokens);
+    let related = |s: usize, part: usize| {
+        let para = a.sentences[s].paragraph;
+        !padded[para]
+            && (personal[s]
+                || paragraph_personal[para]
+                || per[s].theme
+                || section[para] == Some(part))
+    };
 
     let parts: Vec<PartResult> = spec
         .parts
         .iter()
         .enumerate()
         .map(|(p, part)| {
+            let kept: Vec<Vec<usize>> = part
+                .aspects
+                .iter()
+                .enumerate()
+                .map(|(i, asp)| {
+                    aspect_sentences[p][i]
+                        .iter()
+                        .copied()
+                        .filter(|&s| !asp.personal || related(s, p))
+                        .collect()
+                })
+                .collect();
             let aspects: Vec<AspectResult> = part
                 .aspects
                 .iter()
                 .enumerate()
                 .map(|(i, asp)| {
-                    let sents = &aspect_sentences[p][i];
+                    let sents = &kept[i];
+                    let earned: f64 = sents
+                        .iter()
+                        .map(|&s| if generic(s) { asp.generic_credit } else { 1.0 })
+                        .sum();
                     AspectResult {
                         id: asp.id.clone(),
                         label: asp.label.clone(),
                         sentences: sents.len(),
                         target: asp.target,
-                        credit: (sents.len() as f64 / asp.target as f64).min(1.0),
+                        credit: (earned / asp.target as f64).min(1.0),
                         evidence: sents
                             .iter()
                             .take(MAX_EVIDENCE)
@@ -251,7 +561,7 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
             let content: usize = if part.aspects.is_empty() {
                 theme_sentences.len()
             } else {
-                let all: HashSet<usize> = aspect_sentences[p].iter().flatten().copied().collect();
+                let all: HashSet<usize> = kept.iter().flatten().copied().collect();
                 all.len()
             };
             let credit = weighted(
@@ -278,14 +588,36 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
         .iter()
         .zip(&rubric.measures)
         .map(|(c, m)| {
-            let share = match *m {
-                Measure::Themes => theme_credit,
-                Measure::Part(p) => parts[p].credit,
-            };
-            c.max * (share / c.full_at).min(1.0)
+            match *m {
+                // Coverage earns the points; restating instead of explaining keeps a share.
+                Measure::Themes => c.max * (theme_credit / c.full_at).min(1.0) * understanding,
+                Measure::Part(p) => c.max * (parts[p].credit / c.full_at).min(1.0),
+            }
         })
         .collect();
 
+    let themes_covered = themes.iter().filter(|t| t.covered).count();
+    let evidence_units: usize = themes
+        .iter()
+        .map(|t| {
+            t.matched.len()
+                + usize::from(!t.concepts.is_empty() || t.recognized == Some(Recognition::OwnWords))
+        })
+        .sum();
+    let ot = &spec.off_topic;
+    // Another document: named as the subject more than this one, or its markers outweigh
+    // this resolution's themes.
+    let other_document = documents
+        .iter()
+        .enumerate()
+        .filter(|(_, (markers, subjects))| {
+            (*subjects >= 2 && *subjects > own_subject)
+                || (markers.len() >= 3
+                    && markers.len() as f64 + 2.0 * *subjects as f64
+                        >= ot.other_ratio * (themes_covered as f64 + own_subject as f64))
+        })
+        .max_by_key(|(d, (markers, subjects))| (markers.len() + 2 * subjects, usize::MAX - d))
+        .map(|(d, _)| ot.documents[d].name.clone());
     let signals = Signals {
         real_sentence_share: ratio(real_tokens, body_tokens),
         repeated_share: ratio(repeated_tokens, body_tokens),
@@ -293,6 +625,14 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
         theme_phrases: body_theme_phrases.len(),
         other_resolution_phrases: other,
         folded,
+        undiacritized_share,
+        own_words_share,
+        restated_share: ratio(restated_len, theme_len),
+        understanding,
+        padding_share,
+        own_subject,
+        other_document,
+        themes_covered,
     };
     let mut flags = Vec::new();
     if a.word_count() < spec.length.min_words {
@@ -304,15 +644,23 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
     if signals.repeated_share >= q.repeated_share {
         flags.push(Flag::RepeatedText);
     }
-    let ot = &spec.off_topic;
-    if signals.theme_phrases < ot.min_theme_hits
-        || (other > 0 && other as f64 >= ot.other_ratio * signals.theme_phrases as f64)
+    let low_vocabulary = evidence_units < ot.min_theme_hits;
+    if low_vocabulary
+        || (other > 0
+            && other as f64 >= ot.other_ratio * signals.theme_phrases.max(themes_covered) as f64)
         || (other_subject >= 2 && other_subject > own_subject)
+        || signals.other_document.is_some()
     {
         flags.push(Flag::OffTopic);
     }
     if folded {
         flags.push(Flag::NoDiacritics);
+    }
+    if body_tokens >= 100 && padding_share >= u.padding_share {
+        flags.push(Flag::Padding);
+    }
+    if has_placeholder(&a, body_start) {
+        flags.push(Flag::UnfilledTemplate);
     }
 
     Findings {
@@ -323,6 +671,83 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
         signals,
         criteria,
     }
+}
+
+/// Body paragraphs in runs of three or more that mention neither the resolution (no theme,
+/// concept, cue or its name) nor the writer. Headings inside such a run belong to it.
+fn padding_paragraphs(
+    a: &Analyzed<'_>,
+    facts: &[SentenceFacts],
+    per: &[SentenceHits],
+    personal: &[bool],
+    body_start: usize,
+) -> Vec<bool> {
+    let mut padded = vec![false; a.paragraphs.len()];
+    let mut run: Vec<usize> = Vec::new();
+    let mut unrelated = 0usize;
+    let close = |run: &mut Vec<usize>, unrelated: &mut usize, padded: &mut Vec<bool>| {
+        if *unrelated >= 3 {
+            for &p in run.iter() {
+                padded[p] = true;
+            }
+        }
+        run.clear();
+        *unrelated = 0;
+    };
+    for (p, para) in a.paragraphs.iter().enumerate().skip(body_start) {
+        if para.heading.is_some() {
+            if !run.is_empty() {
+                run.push(p);
+            }
+            continue;
+        }
+        let related = para.sentences.clone().any(|s| {
+            personal[s] || per[s].theme || per[s].cue || per[s].subject || !facts[s].in_body
+        });
+        if related {
+            close(&mut run, &mut unrelated, &mut padded);
+        } else {
+            run.push(p);
+            unrelated += 1;
+        }
+    }
+    close(&mut run, &mut unrelated, &mut padded);
+    padded
+}
+
+/// A blank left to fill in the middle of a body sentence ("tại Trường ……, tôi…"): the essay
+/// is a template copied without being filled in. Blanks after a colon (form fields such as
+/// "Nhận xét của chi bộ: ……") do not count.
+fn has_placeholder(a: &Analyzed<'_>, body_start: usize) -> bool {
+    a.paragraphs.iter().skip(body_start).any(|p| {
+        let text = &a.text[p.span.clone()];
+        let mut rest = text;
+        while let Some(at) = rest.find(['…', '.', '_']) {
+            let run: usize = rest[at..]
+                .chars()
+                .take_while(|c| matches!(c, '…' | '.' | '_'))
+                .map(|c| if c == '…' { 3 } else { 1 })
+                .sum();
+            let len: usize = rest[at..]
+                .chars()
+                .take_while(|c| matches!(c, '…' | '.' | '_'))
+                .map(char::len_utf8)
+                .sum();
+            let before = rest[..at].trim_end();
+            let after = rest[at + len..].trim_start();
+            if run >= 6
+                && before.chars().last().is_some_and(char::is_alphabetic)
+                && after
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == ',' || c.is_lowercase())
+            {
+                return true;
+            }
+            rest = &rest[at + len..];
+        }
+        false
+    })
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -380,26 +805,45 @@ fn body_start_paragraph(a: &Analyzed<'_>, rubric: &CompiledRubric) -> usize {
         .unwrap_or(0)
 }
 
+/// A sentence of at least this many syllables with letters and not one diacritic was typed
+/// without diacritics.
+const UNDIACRITIZED_MIN_WORDS: usize = 5;
+
 fn sentence_facts(
     a: &Analyzed<'_>,
+    rubric: &CompiledRubric,
     body_start: usize,
     min_words: usize,
     folded: bool,
 ) -> Vec<SentenceFacts> {
     let (by_key, by_fold) = function_words();
+    let (personal_keys, personal_folds) = personal_syllables();
+    let numbers = &rubric.resolution_numbers;
     let mut seen = FxHashSet::default();
     a.sentences
         .iter()
         .map(|s| {
             let para = &a.paragraphs[s.paragraph];
             let n = s.tokens.len();
-            let has_function_word = s.tokens.clone().any(|i| {
-                if folded {
-                    by_fold.contains(a.fold(i))
-                } else {
-                    by_key.contains(a.key(i))
+            let folded = folded || {
+                let (mut letters, mut marked) = (0usize, false);
+                for t in &a.tokens[s.tokens.clone()] {
+                    letters += usize::from(t.info.alphabetic);
+                    marked |= t.info.has_diacritics;
                 }
-            });
+                letters >= UNDIACRITIZED_MIN_WORDS && !marked
+            };
+            let (words, personal_words) = if folded {
+                (by_fold, personal_folds)
+            } else {
+                (by_key, personal_keys)
+            };
+            let syllable = |i: usize| if folded { a.fold(i) } else { a.key(i) };
+            let has_function_word = s.tokens.clone().any(|i| words.contains(syllable(i)));
+            let personal = s
+                .tokens
+                .clone()
+                .any(|i| personal_words.contains(syllable(i)));
             let fragments = 1 + s
                 .tokens
                 .clone()
@@ -415,14 +859,27 @@ fn sentence_facts(
                 s.tokens.clone().for_each(|i| a.fold(i).hash(&mut h));
                 !seen.insert(h.finish())
             };
-            // Digits only occur inside tokens, so the sentence's text can be scanned whole.
-            let concrete = a.text[s.span.clone()].bytes().any(|b| b.is_ascii_digit());
+            // Digits only occur inside tokens, so the sentence's text is scanned whole first;
+            // numbers that are the resolution's own (2045, 6,5…) are not the writer's facts.
+            // The number of a list item ("1. Tiếp tục…") is not a fact either.
+            let first = s.tokens.start;
+            let item_number =
+                |i: usize| i == first && a.text[a.tokens[i].end as usize..].starts_with(['.', ')']);
+            let concrete = a.text[s.span.clone()].bytes().any(|b| b.is_ascii_digit())
+                && s.tokens.clone().any(|i| {
+                    let surface = a.surface(i);
+                    surface.bytes().any(|b| b.is_ascii_digit())
+                        && !numbers.contains(a.key(i))
+                        && !item_number(i)
+                });
             SentenceFacts {
                 in_body: s.paragraph >= body_start,
                 heading: para.heading.is_some(),
                 real,
                 repeated,
                 concrete,
+                personal,
+                folded,
             }
         })
         .collect()

@@ -27,6 +27,10 @@ fn advice(flag: Flag) -> &'static str {
         Flag::NearDuplicate => "bài phải do chính mình viết",
         Flag::LegacyEncoding => "nên dùng phông chữ Unicode",
         Flag::NoDiacritics => "gõ tiếng Việt có dấu",
+        Flag::Padding => {
+            "bỏ phần báo cáo công tác không liên hệ với Nghị quyết; liên hệ bằng việc làm, số liệu của chính mình gắn với nội dung Nghị quyết"
+        }
+        Flag::UnfilledTemplate => "tự viết bài của mình, không chép bài mẫu",
     }
 }
 

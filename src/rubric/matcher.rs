@@ -23,6 +23,18 @@ pub enum Owner {
     OwnSubject,
     /// Another resolution named as the essay's subject.
     OtherSubject,
+    /// Alternative of slot `.1` of concept `.0` (concepts are numbered across the rubric).
+    Concept(u32, u8),
+    /// A word by which writers speak of themselves or their own unit ("tôi", "bản thân").
+    Personal,
+    /// A negation that voids a following cue ("không có", "chưa từng").
+    Negator,
+    /// A stock phrase of the political register ("quán triệt sâu sắc", "nêu cao tinh thần").
+    Stock,
+    /// A marker of other document `.0` of `[off_topic] documents`.
+    Document(u16),
+    /// Other document `.0` named as the essay's subject.
+    DocumentSubject(u16),
 }
 
 #[derive(Debug, Clone)]
@@ -116,10 +128,25 @@ impl PhraseMatcher {
     /// Every occurrence, within one sentence, of every phrase. With `folded`, phrases are
     /// compared without diacritics and only phrases of two or more syllables are looked for.
     pub fn find(&self, a: &Analyzed<'_>, folded: bool) -> Vec<Hit> {
-        let vocabulary = if folded { &self.folds } else { &self.keys };
+        self.find_by_sentence(a, |_| folded)
+    }
+
+    /// Like [`PhraseMatcher::find`], deciding per sentence whether to compare without
+    /// diacritics: an essay with some paragraphs typed without them is matched on both.
+    pub fn find_by_sentence(&self, a: &Analyzed<'_>, folded: impl Fn(usize) -> bool) -> Vec<Hit> {
+        let mut fold_sentence: Vec<bool> = Vec::new();
         let ids: Vec<u32> = (0..a.tokens.len())
             .map(|i| {
-                let syllable = if folded { a.fold(i) } else { a.key(i) };
+                let s = a.tokens[i].sentence as usize;
+                if fold_sentence.len() <= s {
+                    fold_sentence.resize(s + 1, false);
+                    fold_sentence[s] = folded(s);
+                }
+                let (vocabulary, syllable) = if fold_sentence[s] {
+                    (&self.folds, a.fold(i))
+                } else {
+                    (&self.keys, a.key(i))
+                };
                 vocabulary
                     .ids
                     .get(syllable)
@@ -129,10 +156,12 @@ impl PhraseMatcher {
             .collect();
         let mut hits = Vec::new();
         for (i, &first) in ids.iter().enumerate() {
+            let sentence = a.tokens[i].sentence;
+            let folded = fold_sentence[sentence as usize];
+            let vocabulary = if folded { &self.folds } else { &self.keys };
             let Some(candidates) = vocabulary.starts.get(first as usize) else {
                 continue;
             };
-            let sentence = a.tokens[i].sentence;
             for &id in candidates {
                 let p = &self.phrases[id];
                 let phrase = if folded { &p.fold_ids } else { &p.key_ids };
@@ -150,6 +179,16 @@ impl PhraseMatcher {
             }
         }
         hits
+    }
+
+    /// Number of distinct phrases.
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    /// No phrase at all.
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
     }
 }
 

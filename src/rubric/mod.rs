@@ -12,10 +12,13 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use levels::{resolve_level, UnknownLevel};
+
+use crate::text::phrase_keys;
+
 pub use matcher::{Hit, Owner, PhraseMatcher};
 pub use schema::{
-    Aspect, Criterion, Length, Level, OffTopic, Part, Quality, References, Rubric, RubricInfo,
-    Rule, Theme,
+    Aspect, Concept, Criterion, Length, Level, OffTopic, OtherDocument, Part, Quality, References,
+    Rubric, RubricInfo, Rule, Theme, Understanding,
 };
 
 use crate::assess::Flag;
@@ -24,6 +27,34 @@ use crate::assess::Flag;
 pub const DEFAULT_RUBRIC_TOML: &str = include_str!("../../rubrics/dai-hoi-xiii.toml");
 /// Name under which the built-in rubric reports its errors.
 pub const DEFAULT_RUBRIC_NAME: &str = "rubrics/dai-hoi-xiii.toml (built-in)";
+
+/// Files the shipped rubrics refer to, compiled in so the built-in rubric works anywhere.
+/// Paths are relative to `rubrics/`.
+const SHIPPED_FILES: &[(&str, &str)] = &[(
+    "references/dai-hoi-xiii.txt",
+    include_str!("../../rubrics/references/dai-hoi-xiii.txt"),
+)];
+
+/// The shared thesaurus of the political register (`corpus/lexicon/thesaurus.toml`).
+const THESAURUS_TOML: &str = include_str!("../../corpus/lexicon/thesaurus.toml");
+const THESAURUS_NAME: &str = "corpus/lexicon/thesaurus.toml (built-in)";
+
+/// Words by which writers speak of themselves or their unit; negations; stock phrases.
+const PERSONAL_WORDS: &str = include_str!("../../corpus/lexicon/personal.txt");
+const NEGATORS: &str = include_str!("../../corpus/lexicon/negators.txt");
+const STOCK_PHRASES: &str = include_str!("../../corpus/lexicon/stock-phrases.txt");
+
+fn lexicon_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Thesaurus {
+    groups: std::collections::BTreeMap<String, Vec<String>>,
+}
 
 /// A rubric that cannot be used: which file, where, which field, what is wrong.
 #[derive(Debug, Clone, thiserror::Error, Serialize)]
@@ -57,6 +88,16 @@ pub enum Condition {
     MissingRequiredTheme(usize),
     /// Criterion `.0` earned less than share `.1` of its maximum.
     WeakCriterion(usize, f64),
+    /// Fewer than `.1` of themes `.0` are covered.
+    ThemesCovered(Vec<usize>, usize),
+}
+
+/// A concept of a theme, compiled: which theme, how many slots must co-occur.
+#[derive(Debug, Clone)]
+pub struct ConceptInfo {
+    pub theme: usize,
+    pub slots: u8,
+    pub label: String,
 }
 
 /// A rubric checked and ready to grade with.
@@ -71,6 +112,14 @@ pub struct CompiledRubric {
     pub caps: Vec<usize>,
     /// Folder of the rubric file, against which its reference paths are resolved.
     pub folder: Option<std::path::PathBuf>,
+    /// Concepts of all themes, numbered as in [`Owner::Concept`].
+    pub concepts: Vec<ConceptInfo>,
+    /// For each theme, the part it is scoped to.
+    pub theme_parts: Vec<Option<usize>>,
+    /// Hashes of the folded 4-syllable runs of the resolution's official text.
+    pub official: rustc_hash::FxHashSet<u64>,
+    /// Canonical keys of numbers that belong to the resolution.
+    pub resolution_numbers: rustc_hash::FxHashSet<String>,
 }
 
 impl CompiledRubric {
@@ -88,13 +137,21 @@ impl CompiledRubric {
             field: "-".into(),
             message: format!("không đọc được tệp barem: {e}"),
         })?;
-        let mut rubric = Self::from_toml(&text, &name)?;
-        rubric.folder = path.parent().map(Path::to_path_buf);
-        Ok(rubric)
+        Self::from_toml_in(&text, &name, path.parent())
     }
 
-    /// Parses and checks rubric TOML; `name` is used in error messages.
+    /// Parses and checks rubric TOML; `name` is used in error messages. Files the rubric names
+    /// are looked for among the shipped rubrics' files.
     pub fn from_toml(text: &str, name: &str) -> Result<Self, RubricError> {
+        Self::from_toml_in(text, name, None)
+    }
+
+    /// Parses and checks rubric TOML whose relative file names start in `folder`.
+    pub fn from_toml_in(
+        text: &str,
+        name: &str,
+        folder: Option<&Path>,
+    ) -> Result<Self, RubricError> {
         let spec: Rubric = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
             RubricError {
@@ -105,7 +162,9 @@ impl CompiledRubric {
             }
         })?;
         let sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
-        compile(spec, sha256, text, name)
+        let mut rubric = compile(spec, sha256, text, name, folder)?;
+        rubric.folder = folder.map(Path::to_path_buf);
+        Ok(rubric)
     }
 
     /// Index of a level by id.
@@ -170,11 +229,79 @@ fn unique<'a>(
     Ok(())
 }
 
+/// Reads a file a rubric names: relative to the rubric's folder, else among the shipped files.
+fn rubric_file(
+    c: &Checker<'_>,
+    field: &str,
+    file: &str,
+    folder: Option<&Path>,
+) -> Result<String, RubricError> {
+    if let Some(dir) = folder {
+        let path = dir.join(file);
+        if path.is_file() {
+            return std::fs::read_to_string(&path).map_err(|e| {
+                c.err(
+                    field,
+                    file,
+                    format!("không đọc được tệp \"{}\": {e}", path.display()),
+                )
+            });
+        }
+    }
+    SHIPPED_FILES
+        .iter()
+        .find(|(p, _)| *p == file.trim_start_matches("./"))
+        .map(|(_, text)| text.to_string())
+        .ok_or_else(|| {
+            c.err(
+                field,
+                file,
+                format!("không tìm thấy tệp \"{file}\" (đường dẫn tính từ thư mục chứa barem)"),
+            )
+        })
+}
+
+/// Expands `"@group"` to the group's phrases; any other string is itself.
+fn expand<'a>(
+    c: &Checker<'_>,
+    field: &str,
+    groups: &'a std::collections::BTreeMap<String, Vec<String>>,
+    item: &'a str,
+) -> Result<Vec<&'a str>, RubricError> {
+    match item.trim().strip_prefix('@') {
+        Some(g) => groups
+            .get(g)
+            .map(|v| v.iter().map(String::as_str).collect())
+            .ok_or_else(|| {
+                c.err(
+                    field,
+                    item,
+                    format!(
+                        "nhóm từ \"@{g}\" không có trong [groups] của barem hay trong corpus/lexicon/thesaurus.toml"
+                    ),
+                )
+            }),
+        None => Ok(vec![item]),
+    }
+}
+
+/// Hashes of the folded 4-syllable runs inside each sentence of `text`.
+pub fn official_grams(text: &str) -> rustc_hash::FxHashSet<u64> {
+    let clean: String = lexicon_lines(text).collect::<Vec<_>>().join("\n");
+    let a = crate::text::analyze(&clean);
+    let mut out = rustc_hash::FxHashSet::default();
+    crate::assess::gram_hashes(&a, |_, h| {
+        out.insert(h);
+    });
+    out
+}
+
 fn compile(
     spec: Rubric,
     sha256: String,
     text: &str,
     name: &str,
+    folder: Option<&Path>,
 ) -> Result<CompiledRubric, RubricError> {
     let c = Checker { text, name };
     if spec.levels.is_empty() {
@@ -241,7 +368,26 @@ fn compile(
         };
         measures.push(m);
     }
+    let thesaurus: Thesaurus = toml::from_str(THESAURUS_TOML).map_err(|e| RubricError {
+        file: THESAURUS_NAME.into(),
+        line: e.span().map(|s| line_of(THESAURUS_TOML, s.start)),
+        field: field_of_toml_error(e.message()),
+        message: e.message().trim().to_string(),
+    })?;
+    let mut groups = thesaurus.groups;
+    groups.extend(spec.groups.clone());
     let mut matcher = PhraseMatcher::default();
+    let mut concepts = Vec::new();
+    let mut theme_parts = Vec::new();
+    for w in lexicon_lines(PERSONAL_WORDS) {
+        matcher.add(w, Owner::Personal);
+    }
+    for w in lexicon_lines(NEGATORS) {
+        matcher.add(w, Owner::Negator);
+    }
+    for w in lexicon_lines(STOCK_PHRASES) {
+        matcher.add(w, Owner::Stock);
+    }
     for (i, t) in spec.themes.iter().enumerate() {
         if t.terms.is_empty() {
             return Err(c.err(
@@ -261,8 +407,56 @@ fn compile(
             ));
         }
         for term in t.terms.iter().chain(&t.aliases) {
-            matcher.add(term, Owner::Theme(i));
+            for phrase in expand(&c, "themes.terms", &groups, term)? {
+                matcher.add(phrase, Owner::Theme(i));
+            }
         }
+        for concept in &t.concepts {
+            if concept.all.is_empty() || concept.all.len() > 8 {
+                return Err(c.err(
+                    "themes.concepts.all",
+                    &format!("\"{}\"", t.id),
+                    format!(
+                        "chủ đề \"{}\": mỗi ý (concept) cần từ 1 đến 8 danh sách trong all",
+                        t.id
+                    ),
+                ));
+            }
+            let id = concepts.len() as u32;
+            for (slot, alternatives) in concept.all.iter().enumerate() {
+                if alternatives.is_empty() {
+                    return Err(c.err(
+                        "themes.concepts.all",
+                        &format!("\"{}\"", t.id),
+                        format!("chủ đề \"{}\": một danh sách trong all bị rỗng", t.id),
+                    ));
+                }
+                for alt in alternatives {
+                    for phrase in expand(&c, "themes.concepts.all", &groups, alt)? {
+                        matcher.add(phrase, Owner::Concept(id, slot as u8));
+                    }
+                }
+            }
+            concepts.push(ConceptInfo {
+                theme: i,
+                slots: concept.all.len() as u8,
+                label: concept.label.clone(),
+            });
+        }
+        let part = match &t.part {
+            None => None,
+            Some(p) => Some(spec.parts.iter().position(|x| &x.id == p).ok_or_else(|| {
+                c.err(
+                    "themes.part",
+                    &format!("part = \"{p}\""),
+                    format!(
+                        "chủ đề \"{}\" nói tới phần \"{p}\" không có trong [[parts]]",
+                        t.id
+                    ),
+                )
+            })?),
+        };
+        theme_parts.push(part);
     }
     for (p, part) in spec.parts.iter().enumerate() {
         for h in &part.headings {
@@ -278,7 +472,16 @@ fn compile(
                 ));
             }
             for cue in &aspect.cues {
-                matcher.add(cue, Owner::Cue(p, a));
+                for phrase in expand(&c, "parts.aspects.cues", &groups, cue)? {
+                    matcher.add(phrase, Owner::Cue(p, a));
+                }
+            }
+            if !(0.0..=1.0).contains(&aspect.generic_credit) {
+                return Err(c.err(
+                    "parts.aspects.generic_credit",
+                    &format!("\"{}\"", aspect.id),
+                    format!("\"{}\": generic_credit phải trong [0, 1]", aspect.id),
+                ));
             }
         }
     }
@@ -292,6 +495,46 @@ fn compile(
     for o in &ot.other_subjects {
         matcher.add(o, Owner::OtherSubject);
     }
+    for (d, doc) in ot.documents.iter().enumerate() {
+        for m in &doc.markers {
+            matcher.add(m, Owner::Document(d as u16));
+        }
+        for m in &doc.subjects {
+            matcher.add(m, Owner::DocumentSubject(d as u16));
+        }
+    }
+    let u = &spec.understanding;
+    for (field, v) in [
+        ("understanding.restated_share", u.restated_share),
+        ("understanding.dense_share", u.dense_share),
+        ("understanding.generic_share", u.generic_share),
+        ("understanding.restated_floor", u.restated_floor),
+        ("understanding.own_words_full", u.own_words_full),
+        ("understanding.padding_share", u.padding_share),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            let key = field.rsplit('.').next().unwrap_or(field);
+            return Err(c.err(
+                field,
+                key,
+                format!("{field} phải trong [0, 1], không phải {v}"),
+            ));
+        }
+    }
+    let mut official = rustc_hash::FxHashSet::default();
+    for f in &u.official_text {
+        official.extend(official_grams(&rubric_file(
+            &c,
+            "understanding.official_text",
+            f,
+            folder,
+        )?));
+    }
+    let resolution_numbers = u
+        .resolution_numbers
+        .iter()
+        .flat_map(|n| phrase_keys(n).into_iter().map(|(k, _)| k))
+        .collect();
     let mut conditions = Vec::new();
     let mut caps = Vec::new();
     for r in &spec.rules {
@@ -309,6 +552,13 @@ fn compile(
                 .iter()
                 .position(|x| x.id == c)
                 .map(|i| Condition::WeakCriterion(i, r.below))
+        } else if let Some(list) = r.when.strip_prefix("themes_covered:") {
+            let ids: Option<Vec<usize>> = list
+                .split(',')
+                .map(|id| spec.themes.iter().position(|t| t.id == id.trim()))
+                .collect();
+            ids.filter(|v| !v.is_empty() && r.at_least >= 1 && r.at_least <= v.len())
+                .map(|v| Condition::ThemesCovered(v, r.at_least))
         } else {
             None
         };
@@ -317,7 +567,7 @@ fn compile(
                 "rules.when",
                 &r.when,
                 format!(
-                    "điều kiện \"{}\" không hợp lệ (dùng flag:<cờ>, missing_part:<id phần>, missing_required_theme hoặc weak_criterion:<id tiêu chí>)",
+                    "điều kiện \"{}\" không hợp lệ (dùng flag:<cờ>, missing_part:<id phần>, missing_required_theme, weak_criterion:<id tiêu chí> hoặc themes_covered:<id chủ đề>,<id chủ đề>,… với 1 ≤ at_least ≤ số chủ đề)",
                     r.when
                 ),
             ));
@@ -344,6 +594,10 @@ fn compile(
         conditions,
         caps,
         folder: None,
+        concepts,
+        theme_parts,
+        official,
+        resolution_numbers,
     })
 }
 

@@ -22,6 +22,95 @@ pub struct Rubric {
     pub rules: Vec<Rule>,
     #[serde(default)]
     pub references: References,
+    /// Synonym groups of this rubric, referred to as `"@name"` inside concepts, cues and
+    /// phrases. The shared thesaurus (`corpus/lexicon/thesaurus.toml`) is always available;
+    /// a group defined here with the same name replaces the shared one.
+    #[serde(default)]
+    pub groups: std::collections::BTreeMap<String, Vec<String>>,
+    /// How understanding is told from restating, and the writer's facts from the resolution's.
+    #[serde(default)]
+    pub understanding: Understanding,
+}
+
+/// Settings that tell understanding from restating, and the writer's own facts from the
+/// resolution's figures.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Understanding {
+    /// Files holding the resolution's own wording (relative to the rubric file; the shipped
+    /// rubrics' files are also compiled in). A sentence most of whose 4-syllable runs occur
+    /// there restates the resolution.
+    #[serde(default)]
+    pub official_text: Vec<String>,
+    /// Share (0–1) of a sentence's 4-syllable runs found in the official text from which the
+    /// sentence counts as restated.
+    #[serde(default = "restated_share")]
+    pub restated_share: f64,
+    /// Share (0–1) of a sentence's syllables inside official terms from which the sentence is
+    /// a string of official phrases rather than the writer's own explanation.
+    #[serde(default = "dense_share")]
+    pub dense_share: f64,
+    /// Share (0–1) of a relation or proposal sentence's syllables inside stock phrases and
+    /// official terms from which, having no number of its own, it is a generic pledge.
+    #[serde(default = "generic_share")]
+    pub generic_share: f64,
+    /// Awareness credit kept (0–1) when every theme sentence restates the resolution or strings
+    /// its phrases together; own-word sentences lift it back to full.
+    #[serde(default = "restated_floor")]
+    pub restated_floor: f64,
+    /// Share (0–1) of theme sentences in the writer's own words that already earns full
+    /// awareness credit.
+    #[serde(default = "own_words_full")]
+    pub own_words_full: f64,
+    /// Numbers that belong to the resolution (years of its milestones, its targets): a
+    /// sentence whose only numbers are these is not a fact about the writer's unit.
+    #[serde(default)]
+    pub resolution_numbers: Vec<String>,
+    /// Share (0–1) of the body in long stretches unrelated to the resolution and to the
+    /// writer (a pasted activity report) from which the essay is flagged `padding`.
+    #[serde(default = "padding_share")]
+    pub padding_share: f64,
+    /// Points within which a score near a level threshold is routed to review.
+    #[serde(default = "review_margin")]
+    pub review_margin: f64,
+}
+
+fn restated_share() -> f64 {
+    0.6
+}
+fn dense_share() -> f64 {
+    0.5
+}
+fn generic_share() -> f64 {
+    0.3
+}
+fn restated_floor() -> f64 {
+    0.5
+}
+fn own_words_full() -> f64 {
+    0.4
+}
+fn padding_share() -> f64 {
+    0.4
+}
+fn review_margin() -> f64 {
+    2.0
+}
+
+impl Default for Understanding {
+    fn default() -> Self {
+        Understanding {
+            official_text: Vec::new(),
+            restated_share: restated_share(),
+            dense_share: dense_share(),
+            generic_share: generic_share(),
+            restated_floor: restated_floor(),
+            own_words_full: own_words_full(),
+            resolution_numbers: Vec::new(),
+            padding_share: padding_share(),
+            review_margin: review_margin(),
+        }
+    }
 }
 
 /// Texts essays are compared with for copying.
@@ -104,6 +193,24 @@ pub struct Theme {
     pub terms: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The idea in the writer's own words: each concept is recognized when one alternative of
+    /// every list in `all` occurs in the same sentence.
+    #[serde(default)]
+    pub concepts: Vec<Concept>,
+    /// The theme counts only inside this part (its id), e.g. self-examination in `relation`.
+    #[serde(default)]
+    pub part: Option<String>,
+}
+
+/// An idea recognized by co-occurrence: `all = [["luật", "@co-che"], ["sửa", "tháo gỡ"]]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Concept {
+    /// What the concept stands for, shown in explanations.
+    #[serde(default)]
+    pub label: String,
+    /// Lists of alternatives (phrases or `"@group"`); one of each list must be in the sentence.
+    pub all: Vec<Vec<String>>,
 }
 
 fn one_hit() -> usize {
@@ -137,6 +244,17 @@ pub struct Aspect {
     pub target: usize,
     #[serde(default = "one")]
     pub weight: f64,
+    /// The sentence (or its paragraph) must speak of the writer or their unit (first person,
+    /// "đơn vị tôi"…) or link to the resolution; a pasted report does not earn the aspect.
+    #[serde(default)]
+    pub personal: bool,
+    /// A cue right after a negation ("không có biểu hiện…", "chưa từng…") does not count.
+    #[serde(default)]
+    pub negatable: bool,
+    /// Credit (0–1) of a cue sentence that is a stock phrase (a slogan or a generic pledge)
+    /// rather than a statement of the writer's own.
+    #[serde(default = "one")]
+    pub generic_credit: f64,
 }
 
 /// Thresholds of the quality signals.
@@ -176,6 +294,25 @@ pub struct OffTopic {
     /// more often than this one, the essay is about that other resolution.
     #[serde(default)]
     pub other_subjects: Vec<String>,
+    /// Other documents that share vocabulary with this resolution (the term's Hồ Chí Minh study
+    /// topic, another congress, a plenum resolution), each named so the essay can be told which
+    /// one it seems to be about.
+    #[serde(default)]
+    pub documents: Vec<OtherDocument>,
+}
+
+/// Another document an essay may be about instead of this resolution.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherDocument {
+    /// Its name as the committee says it ("Nghị quyết Đại hội XIV").
+    pub name: String,
+    /// Phrases typical of it and not of this resolution.
+    #[serde(default)]
+    pub markers: Vec<String>,
+    /// Its names as an essay's subject ("đại hội xiv", "lần thứ mười bốn").
+    #[serde(default)]
+    pub subjects: Vec<String>,
 }
 
 impl Default for OffTopic {
@@ -186,6 +323,7 @@ impl Default for OffTopic {
             other_ratio: 1.0,
             own_subjects: Vec::new(),
             other_subjects: Vec::new(),
+            documents: Vec::new(),
         }
     }
 }
@@ -194,8 +332,9 @@ impl Default for OffTopic {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
-    /// `flag:<flag>`, `missing_part:<part id>`, `missing_required_theme` or
-    /// `weak_criterion:<criterion id>`.
+    /// `flag:<flag>`, `missing_part:<part id>`, `missing_required_theme`,
+    /// `weak_criterion:<criterion id>` or `themes_covered:<theme id>,<theme id>,…` (fires when
+    /// fewer than `at_least` of those themes are covered: "two of these four are required").
     pub when: String,
     pub cap: String,
     pub reason: String,
