@@ -104,13 +104,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut times: [Vec<Duration>; 3] = Default::default();
             let mut errors = 0usize;
             while !stop.load(Ordering::Relaxed) {
-                let q = QUERIES[rng.range(0, QUERIES.len() as u64) as usize];
-                let filter = match rng.range(0, 3) {
+                let q = QUERIES[rng.range(0, QUERIES.len() as u64 - 1) as usize];
+                let filter = match rng.range(0, 2) {
                     0 => "",
                     1 => "&grade=good",
                     _ => "&unit=chi%20bo",
                 };
-                let id = rng.range(1, n as u64 + 1);
+                let id = rng.range(1, n as u64);
                 let urls = [
                     format!("{base}/api/v1/search?q={}&limit=20{filter}", url(q)),
                     format!("{base}/essays/{id}"),
