@@ -30,6 +30,7 @@ pub mod ingest;
 pub mod originality;
 pub mod report;
 pub mod rubric;
+pub mod serve;
 pub mod text;
 
 /// Fixtures for unit tests.

@@ -212,6 +212,49 @@ enum Command {
         #[command(subcommand)]
         command: TokenizerCommand,
     },
+    /// Reviewers' web app and HTTP API (pages in Vietnamese, JSON under /api/v1).
+    Serve {
+        /// Essays (files or folders) to grade and import at start.
+        paths: Vec<PathBuf>,
+        /// Workspace folder (database, search index, decisions log).
+        #[arg(long, default_value = "thuhoach-data")]
+        data: PathBuf,
+        /// Address to listen on; other than 127.0.0.1 needs an admin account first.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+        /// Party roster (.csv or .xlsx) for participation.
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        /// Largest upload accepted, in MB.
+        #[arg(long, default_value_t = 200)]
+        max_upload_mb: usize,
+    },
+    /// Users of the web app.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user (or change their role and password); the password is read from stdin.
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: UserRole,
+        /// Workspace folder of `thuhoach serve`.
+        #[arg(long, default_value = "thuhoach-data")]
+        data: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum UserRole {
+    Reviewer,
+    Admin,
 }
 
 #[derive(Subcommand)]
@@ -820,6 +863,50 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             std::fs::write(&out, json)
                 .with_context(|| format!("không ghi được {}", out.display()))?;
             eprintln!("đã ghi {}", out.display());
+            Ok(Outcome::AllHandled)
+        }
+        Command::Serve {
+            paths,
+            data,
+            bind,
+            rubric,
+            roster,
+            max_upload_mb,
+        } => {
+            let options = thuhoach::serve::ServeOptions {
+                data,
+                bind,
+                rubric: load_rubric(rubric.as_deref())?,
+                roster,
+                paths,
+                max_upload_bytes: max_upload_mb.saturating_mul(1024 * 1024),
+            };
+            match thuhoach::serve::serve(options) {
+                Err(thuhoach::serve::ServeError::Refused(m)) => Err(usage(m)),
+                other => other.map(|_| Outcome::AllHandled).map_err(Into::into),
+            }
+        }
+        Command::User {
+            command: UserCommand::Add { name, role, data },
+        } => {
+            let mut password = String::new();
+            io::stdin()
+                .read_line(&mut password)
+                .context("không đọc được mật khẩu từ đầu vào chuẩn")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let role = match role {
+                UserRole::Reviewer => thuhoach::serve::Role::Reviewer,
+                UserRole::Admin => thuhoach::serve::Role::Admin,
+            };
+            match thuhoach::serve::add_user(&data, &name, role, password) {
+                Err(thuhoach::serve::ServeError::Refused(m)) => return Err(usage(m)),
+                other => other?,
+            }
+            eprintln!(
+                "đã thêm người dùng {name} ({}) vào {}",
+                role.label(),
+                data.display()
+            );
             Ok(Outcome::AllHandled)
         }
         Command::Rubric {

@@ -177,6 +177,98 @@ pub(super) fn read_part<R: Read + Seek>(
     Ok(bytes)
 }
 
+/// One entry of an uploaded .zip of essays: its cleaned name and what reading it gave.
+#[derive(Debug)]
+pub struct ArchiveEntry {
+    /// The entry's path inside the zip, cleaned for display (`/`-separated normal components
+    /// only); never used to open anything.
+    pub name: String,
+    pub document: Result<super::RawDocument, IngestError>,
+}
+
+/// Reads every essay inside a .zip held in memory (an upload), with the same defences as the
+/// .docx reader: the entry count is checked first, each entry is read within its format's cap
+/// and the compression ratio, and the whole archive may not inflate past `total_limit`.
+/// Entries with an unsafe name (`..`, absolute, drive letters) or nested archives become error
+/// entries; folders, macOS resource forks and files of other types are left out.
+pub fn read_essay_zip(bytes: &[u8], total_limit: u64) -> Result<Vec<ArchiveEntry>, IngestError> {
+    let mut archive = open(std::io::Cursor::new(bytes), ".zip")?;
+    let mut names: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.into_owned())
+        .collect();
+    names.sort();
+    let mut entries = Vec::new();
+    let mut inflated: u64 = 0;
+    for raw in names {
+        if raw.ends_with('/') || raw.starts_with("__MACOSX/") {
+            continue;
+        }
+        let name = match clean_entry_name(&raw) {
+            Some(name) => name,
+            None => {
+                entries.push(ArchiveEntry {
+                    name: raw.chars().filter(|c| !c.is_control()).collect(),
+                    document: Err(IngestError::Unsupported(
+                        "tên mục trong tệp nén không an toàn (đường dẫn ra ngoài thư mục)".into(),
+                    )),
+                });
+                continue;
+            }
+        };
+        let lower = name.to_lowercase();
+        if lower.ends_with(".zip") {
+            entries.push(ArchiveEntry {
+                name,
+                document: Err(IngestError::Unsupported(
+                    "tệp nén lồng trong tệp nén không được hỗ trợ".into(),
+                )),
+            });
+            continue;
+        }
+        let Some(format) = super::SourceFormat::from_path(std::path::Path::new(&name)) else {
+            continue;
+        };
+        let remaining = total_limit.saturating_sub(inflated);
+        let limit = format.max_file_bytes().min(remaining);
+        let part = match read_part(&mut archive, &raw, limit, ".zip") {
+            // Over what the whole archive may still inflate to: the archive is refused.
+            Err(
+                IngestError::PartTooLarge { size, .. }
+                | IngestError::ZipBomb { declared: size, .. },
+            ) if limit == remaining => {
+                return Err(IngestError::ZipBomb {
+                    part: raw,
+                    declared: inflated.saturating_add(size),
+                    limit: total_limit,
+                });
+            }
+            other => other,
+        };
+        let document = part.and_then(|part| {
+            inflated += part.len() as u64;
+            super::read_bytes(&part, format)
+        });
+        entries.push(ArchiveEntry { name, document });
+    }
+    Ok(entries)
+}
+
+/// `a/b.docx` for an entry name made only of normal components (`\` read as `/`); `None` for
+/// `..`, absolute paths, drive letters or an empty name.
+fn clean_entry_name(raw: &str) -> Option<String> {
+    let parts: Vec<&str> = raw
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let unsafe_part = |p: &&str| *p == ".." || p.contains(':') || p.chars().any(char::is_control);
+    if parts.is_empty() || raw.starts_with(['/', '\\']) || parts.iter().any(unsafe_part) {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +309,54 @@ mod tests {
         let err = read_part(&mut archive, "content.xml", 32 << 20, ".odt").unwrap_err();
         assert!(matches!(err, IngestError::ZipRatio { .. }), "{err}");
         assert!(err.to_string().contains("nghi zip bomb"), "{err}");
+    }
+
+    #[test]
+    fn essay_zip_names_are_cleaned_and_traversal_refused() {
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        for (name, body) in [
+            (
+                "chi-bo-a/bai 1.txt",
+                "Họ và tên: Nguyễn Văn A\n\nTôi học Nghị quyết.",
+            ),
+            ("../../etc/passwd.txt", "x"),
+            ("anh.png", "not an essay"),
+            ("inner.zip", "PK"),
+        ] {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(body.as_bytes()).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        let entries = read_essay_zip(&bytes, 1 << 20).unwrap();
+        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["../../etc/passwd.txt", "chi-bo-a/bai 1.txt", "inner.zip"]
+        );
+        assert!(entries[0].document.is_err());
+        assert!(entries[1]
+            .document
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Nguyễn Văn A"));
+        assert!(entries[2].document.is_err());
+        assert_eq!(clean_entry_name("C:/x.txt"), None);
+        assert_eq!(clean_entry_name("/abs.txt"), None);
+        assert_eq!(clean_entry_name("./a\\b.txt").as_deref(), Some("a/b.txt"));
+    }
+
+    #[test]
+    fn essay_zip_total_is_capped() {
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+        for i in 0..4 {
+            zip.start_file(format!("{i}.txt"), options).unwrap();
+            zip.write_all("Nghị quyết ".repeat(100).as_bytes()).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        let err = read_essay_zip(&bytes, 2000).unwrap_err();
+        assert!(matches!(err, IngestError::ZipBomb { .. }), "{err}");
     }
 }

@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use archive::{read_essay_zip, ArchiveEntry};
 pub use meta::{extract_metadata, Metadata};
 pub use walk::collect_inputs;
 

@@ -9,7 +9,7 @@ mod html;
 mod overrides;
 mod results;
 mod roster;
-mod summary;
+pub mod summary;
 mod xlsx;
 
 use std::io::{self, Write};

@@ -1,0 +1,166 @@
+//! `thuhoach serve`: the reviewers' web app and the HTTP JSON API, on one workspace.
+//!
+//! A workspace (`--data`) is a folder holding `thuhoach.sqlite` (essays, rows, texts, batches,
+//! users, sessions, an index of the decisions), `index/` (the tantivy index of
+//! [`crate::index::EssayIndex`], the engine of `thuhoach search`), `decisions.jsonl` (the
+//! tamper-evident decisions log, the authority for overrides) and the roster.
+//!
+//! Requests are served by tokio (axum); grading, indexing and database work run on blocking
+//! threads (grading on rayon), so a big upload never stalls the pages.
+
+mod api;
+mod auth;
+pub mod decisions;
+mod html;
+mod pages;
+pub mod store;
+mod workspace;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use store::{Decision, Role};
+pub use workspace::{EssayFilter, Workspace};
+
+use crate::CompiledRubric;
+
+/// Request bodies other than uploads are capped at this size.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Default cap of one upload request (essays, a .zip of essays, a roster).
+pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 200 * 1024 * 1024;
+/// The essays of one .zip may not inflate to more than this in total.
+pub const MAX_ZIP_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Why the server could not start or a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("lỗi đọc/ghi: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Index(#[from] crate::index::IndexError),
+    #[error("{0}")]
+    Report(#[from] crate::report::ReportError),
+    #[error("{0}")]
+    Library(#[from] crate::Error),
+    #[error("{0}")]
+    Data(String),
+    /// A configuration the server refuses (e.g. a public address without an admin).
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The workspace folder.
+    pub data: PathBuf,
+    pub bind: SocketAddr,
+    pub rubric: CompiledRubric,
+    /// Roster to use (stored in the workspace, replacing an earlier one).
+    pub roster: Option<PathBuf>,
+    /// Essays (files or folders) to grade and import at start.
+    pub paths: Vec<PathBuf>,
+    /// Cap of one upload request, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+/// Opens the workspace, imports `paths`, and serves until the process is stopped.
+pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    let workspace = Workspace::open(&options.data, options.rubric.clone())?;
+    if !options.bind.ip().is_loopback() && workspace.count_users(Some(Role::Admin))? == 0 {
+        return Err(ServeError::Refused(format!(
+            "từ chối mở ở địa chỉ {} (mọi máy trong mạng truy cập được) khi chưa có tài khoản quản trị; \
+             hãy tạo trước: thuhoach user add TÊN --role admin --data {}",
+            options.bind,
+            options.data.display()
+        )));
+    }
+    if let Some(roster) = &options.roster {
+        workspace.set_roster_file(roster)?;
+    }
+    if !options.paths.is_empty() {
+        let report = workspace.import_paths(&options.paths)?;
+        eprintln!(
+            "Đã chấm và nhập {} bài ({} tệp lỗi) vào {}",
+            report.0,
+            report.1,
+            options.data.display()
+        );
+    }
+    let workspace = Arc::new(workspace);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.bind).await?;
+        let addr = listener.local_addr()?;
+        eprintln!(
+            "thuhoach đang phục vụ tại http://{addr}/ (dữ liệu: {})",
+            options.data.display()
+        );
+        let app = router(workspace, options.max_upload_bytes);
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+/// The whole application: pages and API.
+pub fn router(workspace: Arc<Workspace>, max_upload_bytes: usize) -> axum::Router {
+    let state = AppState {
+        ws: workspace,
+        limiter: Arc::new(auth::LoginLimiter::default()),
+        max_upload_bytes,
+    };
+    pages::routes(max_upload_bytes)
+        .merge(api::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// The OpenAPI document of the HTTP API.
+pub fn openapi_json() -> String {
+    api::openapi_json()
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) ws: Arc<Workspace>,
+    pub(crate) limiter: Arc<auth::LoginLimiter>,
+    pub(crate) max_upload_bytes: usize,
+}
+
+/// Hashes a password with argon2 (for `thuhoach user add`).
+pub fn hash_password(password: &str) -> Result<String, ServeError> {
+    auth::hash_password(password)
+}
+
+/// Adds a user (or replaces their role and password) in the workspace at `data`.
+pub fn add_user(
+    data: &std::path::Path,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<(), ServeError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(ServeError::Refused(
+            "tên người dùng phải có từ 1 đến 64 ký tự, không có ký tự điều khiển".into(),
+        ));
+    }
+    if password.chars().count() < 8 {
+        return Err(ServeError::Refused(
+            "mật khẩu phải có ít nhất 8 ký tự".into(),
+        ));
+    }
+    std::fs::create_dir_all(data)?;
+    let store = store::Store::open(&workspace::db_path(data))?;
+    store.add_user(name, role, &auth::hash_password(password)?)
+}

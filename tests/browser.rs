@@ -1,0 +1,334 @@
+//! End to end in a real headless browser (Debian `chromium` + `chromium-driver`, through
+//! WebDriver with fantoccini): sign in, upload a zip of essays and a roster, read the
+//! dashboard, open an essay and see its evidence highlighted, override with a reason, search a
+//! phrase without diacritics, download the .xlsx.
+//!
+//! Without chromium/chromedriver the test fails under `CI=true` and is skipped (with a note)
+//! otherwise. Set `THUHOACH_SCREENSHOTS=DIR` to keep screenshots of the pages.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::server::{add_user, dev_dir, zip_of, Server};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const PASSWORD: &str = "mật-khẩu-thử-1";
+
+fn find_tool(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn connect(driver: &Path, browser: &Path, downloads: &Path) -> (Driver, Client) {
+    let port = free_port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Driver(child);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": browser,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1366,768", "--lang=vi"],
+            "prefs": {
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+                "safebrowsing.enabled": false
+            }
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    // chromedriver takes a moment to listen.
+    for attempt in 0.. {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(e) if attempt < 100 => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot start a WebDriver session: {e}"),
+        }
+    }
+    unreachable!()
+}
+
+async fn shot(c: &Client, name: &str) {
+    if let Some(dir) = std::env::var_os("THUHOACH_SCREENSHOTS") {
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        std::fs::write(Path::new(&dir).join(name), png).expect("write screenshot");
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .expect("text")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviewer_session_in_a_real_browser() {
+    let (Some(browser), Some(driver)) = (
+        find_tool(&["chromium", "chromium-browser", "google-chrome"]),
+        find_tool(&["chromedriver"]),
+    ) else {
+        let note = "chromium and chromedriver are needed (Debian: apt-get install chromium chromium-driver)";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{note}");
+        }
+        eprintln!("SKIPPED reviewer_session_in_a_real_browser: {note}");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    add_user(&data, "thu-ky", "admin", PASSWORD);
+    let server = Server::start(&data, &[], &[]);
+
+    // The upload: six dev essays in a zip, and a roster of seven members (one missing).
+    let labels = std::fs::read_to_string(dev_dir().join("labels.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(labels.as_bytes());
+    let mut entries = Vec::new();
+    let mut roster = String::from("STT,Họ và tên,Chi bộ\n");
+    for (i, rec) in reader.records().take(6).enumerate() {
+        let rec = rec.unwrap();
+        entries.push((
+            format!("bai/{}", &rec[0]),
+            std::fs::read(dev_dir().join(&rec[0])).unwrap(),
+        ));
+        roster.push_str(&format!("{},{},\"{}\"\n", i + 1, &rec[2], &rec[3]));
+    }
+    roster.push_str("7,Trần Văn Vắng Mặt,\"Trường THCS Yên Thạch, xã Yên Thạch, huyện Đức Phong, tỉnh Hà Tĩnh\"\n");
+    let zip_path = tmp.path().join("bai-nop.zip");
+    std::fs::write(&zip_path, zip_of(&entries)).unwrap();
+    let roster_path = tmp.path().join("danh-sach.csv");
+    std::fs::write(&roster_path, roster).unwrap();
+    let downloads = tmp.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+
+    let (_driver, c) = connect(&driver, &browser, &downloads).await;
+
+    // Sign in.
+    c.goto(&server.url("/")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().ends_with("/login"));
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("thu-ky")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/");
+
+    // Upload the zip and the roster, follow the progress page until done.
+    c.goto(&server.url("/upload")).await.unwrap();
+    c.find(Locator::Id("essays"))
+        .await
+        .unwrap()
+        .send_keys(&zip_path.display().to_string())
+        .await
+        .unwrap();
+    c.find(Locator::Id("roster"))
+        .await
+        .unwrap()
+        .send_keys(&roster_path.display().to_string())
+        .await
+        .unwrap();
+    c.find(Locator::Id("upload-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut status = String::new();
+    for _ in 0..600 {
+        if let Ok(el) = c.find(Locator::Id("batch-status")).await {
+            status = el
+                .attr("data-status")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if status != "running" {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, "done");
+    assert_eq!(text_of(&c, "#batch-progress").await, "6 / 6 bài");
+
+    // Dashboard figures.
+    c.goto(&server.url("/")).await.unwrap();
+    assert_eq!(text_of(&c, "#total-essays").await, "6");
+    assert_eq!(text_of(&c, "#participation").await, "85,7%"); // 6 of 7 members
+    let counts = c.find_all(Locator::Css(".level-count")).await.unwrap();
+    let mut sum = 0;
+    for el in counts {
+        sum += el.text().await.unwrap().parse::<usize>().unwrap();
+    }
+    assert_eq!(sum, 6);
+    assert!(c
+        .find(Locator::Css("#distribution svg, svg[role=img]"))
+        .await
+        .is_ok());
+    shot(&c, "dashboard.png").await;
+
+    // Open an essay from the list: evidence highlighted, legend shown.
+    c.goto(&server.url("/essays?sort=-score")).await.unwrap();
+    c.find(Locator::LinkText("Lê Thị Thanh Huyền"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .starts_with("/essays/"));
+    let marks = c
+        .find_all(Locator::Css("#essay-text mark.c0"))
+        .await
+        .unwrap();
+    assert!(
+        marks.len() >= 5,
+        "{} highlighted theme sentences",
+        marks.len()
+    );
+    assert!(!marks[0].text().await.unwrap().is_empty());
+    assert!(text_of(&c, "#legend").await.contains("Nhận thức"));
+    shot(&c, "essay.png").await;
+    c.execute(
+        "document.querySelector('#essay-text mark.c1, #essay-text mark').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&c, "essay-evidence.png").await;
+
+    // Override with a reason.
+    c.find(Locator::Id("override-grade"))
+        .await
+        .unwrap()
+        .select_by_value("average")
+        .await
+        .unwrap();
+    c.find(Locator::Id("override-reason"))
+        .await
+        .unwrap()
+        .send_keys("Tổ đánh giá thống nhất hạ một bậc")
+        .await
+        .unwrap();
+    shot(&c, "override.png").await;
+    c.find(Locator::Id("override-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#final-grade").await, "Trung bình");
+    assert!(text_of(&c, "#decisions")
+        .await
+        .contains("Tổ đánh giá thống nhất hạ một bậc"));
+    c.execute(
+        "document.querySelector('#decisions').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&c, "override-done.png").await;
+
+    // Search a phrase typed without diacritics.
+    c.goto(&server.url("/search")).await.unwrap();
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("\"bien gioi\"")
+        .await
+        .unwrap();
+    c.find(Locator::Id("search-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "#search-total").await, "Tìm thấy 1 bài");
+    let bold = c
+        .find(Locator::Css(".hit b"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(bold.to_lowercase(), "biên giới");
+    shot(&c, "search.png").await;
+
+    // Download the committee's spreadsheet.
+    c.goto(&server.url("/downloads")).await.unwrap();
+    c.find(Locator::Id("dl-xlsx"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let file = downloads.join("bao-cao.xlsx");
+    for _ in 0..300 {
+        if file.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let bytes = std::fs::read(&file).expect("the .xlsx was downloaded");
+    assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip");
+    c.close().await.unwrap();
+}
