@@ -95,13 +95,21 @@ async fn shot(c: &Client, name: &str) {
     }
 }
 
+/// The text of the first element matching `css`. Pages that refresh themselves (the batch
+/// progress page) can replace the element between finding and reading it: find it again.
 async fn text_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .expect("text")
+    let mut last = String::new();
+    for _ in 0..50 {
+        match c.find(Locator::Css(css)).await {
+            Ok(e) => match e.text().await {
+                Ok(t) => return t,
+                Err(err) => last = err.to_string(),
+            },
+            Err(err) => last = err.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{css}: {last}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -197,7 +205,8 @@ async fn reviewer_session_in_a_real_browser() {
                 .ok()
                 .flatten()
                 .unwrap_or_default();
-            if status != "running" {
+            // Empty: the page refreshed under us (stale element); look again.
+            if !status.is_empty() && status != "running" {
                 break;
             }
         }
