@@ -236,7 +236,6 @@ struct SentenceHits {
     theme: bool,
     /// An official term (not only a concept) of some theme.
     official: bool,
-    concept: bool,
     cue: bool,
     subject: bool,
 }
@@ -402,7 +401,6 @@ pub fn assess(text: &str, rubric: &CompiledRubric) -> Findings {
         }
         let info = &rubric.concepts[c as usize];
         if j - i == info.slots as usize && theme_in_scope(info.theme, s) {
-            per[s].concept = true;
             per[s].theme = true;
             push_unique(&mut concepts_found[info.theme], c as usize);
             concept_sentences.push((info.theme, s));
@@ -974,17 +972,9 @@ fn credit_lists_and_sections(
         }
     };
     for &(lead, p, asp) in lead_ins {
-        let under_heading = a.paragraphs[lead].heading.is_some();
-        for para in (lead + 1..a.paragraphs.len()).take(MAX_LIST_ITEMS) {
-            let item = &a.paragraphs[para];
-            if item.heading.is_some() || !(under_heading || is_list_item(a, para)) {
-                break;
-            }
-            for s in item.sentences.clone() {
+        for para in items_of(a, lead) {
+            for s in a.paragraphs[para].sentences.clone() {
                 credit(p, asp, s, aspect_sentences);
-            }
-            if a.text[item.span.clone()].trim_end().ends_with(':') {
-                break;
             }
         }
     }
@@ -1004,19 +994,29 @@ fn credit_lists_and_sections(
 fn list_items(a: &Analyzed<'_>, lead_ins: &[(usize, usize, usize)]) -> Vec<bool> {
     let mut listed = vec![false; a.paragraphs.len()];
     for &(lead, _, _) in lead_ins {
-        let under_heading = a.paragraphs[lead].heading.is_some();
-        for para in (lead + 1..a.paragraphs.len()).take(MAX_LIST_ITEMS) {
-            let item = &a.paragraphs[para];
-            if item.heading.is_some() || !(under_heading || is_list_item(a, para)) {
-                break;
-            }
+        for para in items_of(a, lead) {
             listed[para] = true;
-            if a.text[item.span.clone()].trim_end().ends_with(':') {
-                break;
-            }
         }
     }
     listed
+}
+
+/// The items following lead-in paragraph `lead`: list items (or, under a heading, any
+/// paragraph) up to the next heading, a paragraph that opens a list of its own, or
+/// [`MAX_LIST_ITEMS`].
+fn items_of<'x>(a: &'x Analyzed<'_>, lead: usize) -> impl Iterator<Item = usize> + 'x {
+    let under_heading = a.paragraphs[lead].heading.is_some();
+    let mut ended = false;
+    (lead + 1..a.paragraphs.len())
+        .take(MAX_LIST_ITEMS)
+        .take_while(move |&para| {
+            let item = &a.paragraphs[para];
+            if ended || item.heading.is_some() || !(under_heading || is_list_item(a, para)) {
+                return false;
+            }
+            ended = a.text[item.span.clone()].trim_end().ends_with(':');
+            true
+        })
 }
 
 /// Paragraphs that start like an item of a list: "- …", "+ …", "1. …", "a) …", "Một, …",
