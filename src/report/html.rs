@@ -59,7 +59,8 @@ ul.notes { font-size: 11.5pt; padding-left: 20px; }
 }
 "#;
 
-fn esc(s: &str) -> String {
+/// Escapes text for HTML content and double-quoted attributes (also used by the web app).
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {

@@ -5,7 +5,7 @@ mod docx;
 mod error;
 mod explain;
 mod feedback;
-mod html;
+pub(crate) mod html;
 mod overrides;
 mod results;
 mod roster;

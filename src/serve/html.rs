@@ -6,21 +6,7 @@ use std::fmt::Write;
 use crate::report::summary::Summary;
 use crate::Assessment;
 
-/// Escapes text for HTML content and double-quoted attributes.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::report::html::esc;
 
 /// Percent-encodes a query-string value.
 pub fn url(s: &str) -> String {
