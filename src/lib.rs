@@ -64,18 +64,35 @@ pub use rubric::{CompiledRubric, RubricError};
 
 /// Errors that stop a whole run (a bad rubric, a missing input folder). Problems with one
 /// essay never do: they become that essay's row, with `error` set.
+///
+/// A variant that only wraps another error is `transparent`: its message and its `source()`
+/// are the wrapped error's own, so walking the chain never prints a message twice. Every
+/// message is complete on its own (it is what a row or a web page shows); the command line
+/// prints a cause after it only when the cause adds something.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
-    #[error("{0}")]
+    /// The rubric cannot be read or is not valid.
+    #[error(transparent)]
     Rubric(#[from] RubricError),
-    #[error("{0}")]
+    /// An input path cannot be used (missing, not a folder that can be walked…).
+    #[error(transparent)]
     Input(#[from] ingest::IngestError),
-    #[error("{0}")]
+    /// Reading or writing failed.
+    #[error(transparent)]
     Io(#[from] std::io::Error),
-    #[error("{0}")]
+    /// The search index cannot be opened, written or queried.
+    #[error(transparent)]
     Index(#[from] index::IndexError),
-    #[error("{0}")]
-    Other(String),
+    /// A results file cannot be read back (a line that is not a row names the file and line).
+    #[error(transparent)]
+    Results(#[from] report::ReportError),
+    /// A reference text cannot be loaded.
+    #[error(transparent)]
+    References(#[from] originality::OriginalityError),
+    /// The worker threads could not be started.
+    #[error("không tạo được các luồng xử lý: {0}")]
+    ThreadPool(#[source] rayon::ThreadPoolBuildError),
 }
 
 /// Files graded between two writes of results: keeps memory bounded on huge batches while
@@ -131,7 +148,7 @@ impl Grader {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build()
-            .map_err(|e| Error::Other(format!("không tạo được các luồng xử lý: {e}")))?;
+            .map_err(Error::ThreadPool)?;
         let read: Vec<(&PathBuf, ingest::RawDocument)> = pool.install(|| {
             files
                 .par_iter()
@@ -273,7 +290,7 @@ impl Grader {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build()
-            .map_err(|e| Error::Other(format!("không tạo được các luồng xử lý: {e}")))?;
+            .map_err(Error::ThreadPool)?;
         let mut skipped = 0;
         for chunk in paths.chunks(BATCH) {
             let rows: Vec<Option<Assessment>> = pool.install(|| {
@@ -326,30 +343,20 @@ pub struct DoneSet {
 }
 
 impl DoneSet {
-    /// Reads the rows of an earlier `grade --format jsonl` run; only rows graded without error
-    /// under `rubric` (same SHA-256) count. A line that is not a row is an error naming it.
+    /// Reads the rows of an earlier `grade --format jsonl` run (with the same reader as
+    /// `report`: a BOM and rows without list fields are accepted); only rows graded without
+    /// error under `rubric` (same SHA-256) count, the latest row of a file winning. A line that
+    /// is not a row is an error naming the file and the line.
     pub fn from_jsonl(path: &Path, rubric: &CompiledRubric) -> Result<DoneSet, Error> {
-        use std::io::BufRead;
-        let file = std::fs::File::open(path)?;
         let mut done = rustc_hash::FxHashMap::default();
-        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
+        report::for_each_row(path, |row| match row.sha256 {
+            Some(sha) if row.error.is_none() && row.rubric == rubric.reference => {
+                done.insert(row.file, sha);
             }
-            let row: Assessment = serde_json::from_str(&line).map_err(|e| {
-                Error::Other(format!(
-                    "{}:{}: không phải một dòng kết quả: {e}",
-                    path.display(),
-                    n + 1
-                ))
-            })?;
-            if row.error.is_none() && row.rubric == rubric.reference {
-                if let Some(sha) = row.sha256 {
-                    done.insert(row.file, sha);
-                }
+            _ => {
+                done.remove(&row.file);
             }
-        }
+        })?;
         Ok(DoneSet { done })
     }
 
@@ -395,7 +402,7 @@ impl Grader {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build()
-            .map_err(|e| Error::Other(format!("không tạo được các luồng xử lý: {e}")))?;
+            .map_err(Error::ThreadPool)?;
         let mut writer = index.writer(pool.current_num_threads())?;
         let mut report = IndexReport::default();
         for chunk in files.chunks(BATCH) {
@@ -446,14 +453,12 @@ pub fn references_for(
     let folder = rubric.folder.clone().unwrap_or_default();
     let base_files: Vec<PathBuf> = spec.base_files.iter().map(|f| folder.join(f)).collect();
     if !base_files.is_empty() {
-        refs.add_base_paths(&base_files)
-            .map_err(|e| Error::Other(e.to_string()))?;
+        refs.add_base_paths(&base_files)?;
     }
     let mut files: Vec<PathBuf> = spec.files.iter().map(|f| folder.join(f)).collect();
     files.extend(extra.iter().cloned());
     if !files.is_empty() {
-        refs.add_paths(&files)
-            .map_err(|e| Error::Other(e.to_string()))?;
+        refs.add_paths(&files)?;
     }
     Ok(refs)
 }

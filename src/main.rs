@@ -1,6 +1,8 @@
 //! `thuhoach`: a thin command line over the library. Each subcommand parses its arguments,
 //! calls one library function and prints; exit codes are 0 (all inputs handled), 1 (some
-//! inputs failed, the rest still reported), 2 (usage, rubric or configuration error).
+//! inputs failed, the rest still reported; or an altered decisions log), 2 (the run stopped on
+//! an error: usage, rubric, configuration, an input or output that cannot be used); see
+//! [`exit_code`].
 
 use std::fs::OpenOptions;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -21,6 +23,11 @@ use thuhoach::report::{
 use thuhoach::rubric::registry::TopicTally;
 use thuhoach::{CompiledRubric, Grader};
 
+/// The exit codes, at the end of `thuhoach --help` (see [`exit_code`]).
+const EXIT_CODES_HELP: &str = "Mã thoát: 0 mọi tệp đều chấm được (kể cả khi ống dẫn ra bị đóng, ví dụ | head); \
+1 lệnh chạy xong nhưng có tệp không chấm được (vẫn có dòng kết quả ghi lỗi) hoặc sổ quyết định bị sửa; \
+2 lệnh dừng vì lỗi: cách dùng, barem, cấu hình, đường dẫn vào hoặc tệp ra không dùng được.";
+
 /// Output buffer: a JSON row is about 12 KB, so a few dozen rows per write.
 const OUTPUT_BUFFER: usize = 256 * 1024;
 
@@ -28,7 +35,8 @@ const OUTPUT_BUFFER: usize = 256 * 1024;
 #[command(
     name = "thuhoach",
     version,
-    about = "Chấm bài thu hoạch Nghị quyết: xếp loại Tốt / Khá / Trung bình / Chưa đạt, có dẫn chứng (grade Vietnamese reflection essays)."
+    about = "Chấm bài thu hoạch Nghị quyết: xếp loại Tốt / Khá / Trung bình / Chưa đạt, có dẫn chứng (grade Vietnamese reflection essays).",
+    after_help = EXIT_CODES_HELP
 )]
 struct Cli {
     #[command(subcommand)]
@@ -300,10 +308,9 @@ impl CommitteeArgs {
     fn options(self) -> anyhow::Result<ReportOptions> {
         let mut options = ReportOptions::default();
         if let Some(path) = &self.config {
-            thuhoach::report::CommitteeConfig::from_file(path)
-                .map_err(|e| usage(e.to_string()))?
+            thuhoach::report::CommitteeConfig::from_file(path)?
                 .apply(&mut options)
-                .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+                .map_err(|e| anyhow!("{}: {e}", path.display()))?;
         }
         thuhoach::report::CommitteeConfig {
             name: self.committee,
@@ -315,7 +322,7 @@ impl CommitteeArgs {
             signer_name: self.signer_name,
         }
         .apply(&mut options)
-        .map_err(|e| usage(format!("--date: {e}")))?;
+        .map_err(|e| anyhow!("--date: {e}"))?;
         Ok(options)
     }
 }
@@ -373,18 +380,6 @@ enum Outcome {
     AllHandled,
     SomeFailed,
 }
-
-/// An error that is the user's to fix (usage, rubric, configuration): exit code 2.
-#[derive(Debug)]
-struct UsageError(String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
 
 /// Help pages in Vietnamese: headings of the template and of every argument.
 const HELP_TEMPLATE: &str = "{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
@@ -501,30 +496,46 @@ fn main() -> ExitCode {
         Ok(Outcome::AllHandled) => ExitCode::SUCCESS,
         Ok(Outcome::SomeFailed) => ExitCode::from(1),
         Err(err) => {
-            if is_broken_pipe(&err) {
-                return ExitCode::SUCCESS;
+            let code = exit_code(&err);
+            if code != 0 {
+                eprintln!("thuhoach: {}", message(&err));
             }
-            eprintln!("thuhoach: {err:#}");
-            if err.downcast_ref::<UsageError>().is_some()
-                || err.downcast_ref::<thuhoach::RubricError>().is_some()
-            {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
-            }
+            ExitCode::from(code)
         }
     }
 }
 
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| {
+/// The one place an error becomes an exit code (the contract, also in `--help` and the
+/// README): a closed pipe anywhere in the chain (`thuhoach grade … | head`) is success;
+/// anything else stopped the run, 2. (1 is not an error: the run finished and some inputs
+/// failed, each with its row.)
+fn exit_code(err: &anyhow::Error) -> u8 {
+    let broken_pipe = err.chain().any(|e| {
         e.downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-    })
+    });
+    if broken_pipe {
+        0
+    } else {
+        2
+    }
 }
 
-fn usage(msg: impl Into<String>) -> anyhow::Error {
-    anyhow!(UsageError(msg.into()))
+/// The error and its causes, each said once: a cause whose message the text already holds
+/// (library errors include what they wrap, since rows and pages show them alone) is left out.
+fn message(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let said = cause.to_string();
+        if said.is_empty() || text.contains(&said) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&said);
+    }
+    text
 }
 
 /// `--rubric`: a file, else a shipped rubric's id, else the default.
@@ -547,23 +558,23 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         } => {
             let report_out = out.as_deref().and_then(ReportFormat::from_path);
             if roster.is_some() && !matches!(report_out, Some(f) if f != ReportFormat::Csv) {
-                bail!(usage(
+                bail!(
                     "--roster chỉ dùng khi --out là báo cáo .xlsx, .docx hoặc .html; kết quả từng bài \
                      (.csv, .jsonl, bảng) không dùng danh sách. Hãy chấm ra .jsonl rồi lập báo cáo: \
                      thuhoach report KQ.jsonl --roster DS.xlsx --out bao-cao.csv"
-                ));
+                )
             }
             if let Some(done) = &skip_done {
                 let jsonl = format.or_else(|| Format::from_extension(done)) == Some(Format::Jsonl);
                 if out.as_deref() != Some(done.as_path()) || !jsonl {
-                    bail!(usage(format!(
+                    bail!(format!(
                         "--skip-done {} phải là chính tệp --out (.jsonl) để các bài mới được ghi nối \
                          vào; với tệp --out khác, các bài đã chấm sẽ vắng mặt trong tệp mới",
                         done.display()
-                    )));
+                    ));
                 }
             }
-            let files = thuhoach::collect_inputs(&paths).map_err(|e| usage(e.to_string()))?;
+            let files = thuhoach::collect_inputs(&paths)?;
             let chosen = thuhoach::rubric::registry::choose(rubric.as_deref())?;
             eprintln!("thuhoach: {}", chosen.describe());
             let grader =
@@ -595,13 +606,12 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             jobs,
         } => {
             let rubric = load_rubric(rubric.as_deref())?;
-            let references =
-                thuhoach::references_for(&rubric, &reference).map_err(|e| usage(e.to_string()))?;
+            let references = thuhoach::references_for(&rubric, &reference)?;
             let thresholds = Thresholds {
                 near_duplicate: threshold,
                 ..Thresholds::default()
             };
-            let files = thuhoach::collect_inputs(&paths).map_err(|e| usage(e.to_string()))?;
+            let files = thuhoach::collect_inputs(&paths)?;
             let mut grader = Grader::new(rubric).with_references(references, thresholds);
             let report = grader.find_duplicates(&files, jobs.unwrap_or(0))?;
             let mut out = io::stdout().lock();
@@ -625,16 +635,13 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         } => {
             let mut options = committee.options()?;
             let rubric = load_rubric(rubric.as_deref())?;
-            let mut rows =
-                thuhoach::report::read_results(&results).map_err(|e| usage(e.to_string()))?;
+            let mut rows = thuhoach::report::read_results(&results)?;
             let roster = load_roster(roster.as_deref())?;
             if let Some(log) = overrides {
                 thuhoach::audit::verify(&log).map_err(|e| {
-                    usage(format!(
-                        "{e}. Không lập báo cáo từ một sổ quyết định không toàn vẹn."
-                    ))
+                    anyhow!("{e}. Không lập báo cáo từ một sổ quyết định không toàn vẹn.")
                 })?;
-                let decisions = thuhoach::audit::read(&log).map_err(|e| usage(e.to_string()))?;
+                let decisions = thuhoach::audit::read(&log)?;
                 options.decisions = apply_decisions(&mut rows, &decisions, &rubric);
                 eprintln!(
                     "thuhoach: áp dụng {} quyết định của tổ đánh giá",
@@ -645,8 +652,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 }
             }
             print_matching(&rows, roster.as_ref(), &rubric);
-            write_report_with(&rows, roster.as_ref(), &rubric, &out, &options)
-                .map_err(|e| usage(e.to_string()))?;
+            write_report_with(&rows, roster.as_ref(), &rubric, &out, &options)?;
             eprintln!("đã ghi {} ({} bài)", out.display(), rows.len());
             Ok(Outcome::AllHandled)
         }
@@ -658,8 +664,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             jobs,
         } => {
             let grader = Grader::new(load_rubric(rubric.as_deref())?);
-            let files = thuhoach::collect_inputs(&paths).map_err(|e| usage(e.to_string()))?;
-            let idx = EssayIndex::open_or_create(&index).map_err(|e| usage(e.to_string()))?;
+            let files = thuhoach::collect_inputs(&paths)?;
+            let idx = EssayIndex::open_or_create(&index)?;
             let report = grader.index_files(&idx, &files, jobs.unwrap_or(0), prune, |row| {
                 eprintln!(
                     "thuhoach: {}: {}",
@@ -688,12 +694,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             limit,
             format,
         } => {
-            let idx = EssayIndex::open(&index).map_err(|e| usage(e.to_string()))?;
+            let idx = EssayIndex::open(&index)?;
             let grade = match grade {
                 Some(g) => {
                     let rubric = load_rubric(rubric.as_deref())?;
-                    let level = thuhoach::rubric::resolve_level(&rubric, &g)
-                        .map_err(|e| usage(format!("--grade: {e}")))?;
+                    let level = thuhoach::rubric::resolve_level(&rubric, &g).context("--grade")?;
                     Some(level.id.clone())
                 }
                 None => None,
@@ -705,10 +710,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 flags: flag,
                 limit,
             };
-            let results = idx.search(&query, &opts).map_err(|e| match e {
-                thuhoach::index::IndexError::Query(q) => usage(q.to_string()),
-                other => other.into(),
-            })?;
+            let results = idx.search(&query, &opts)?;
             let mut out = io::stdout().lock();
             match format {
                 SearchFormat::Json => {
@@ -737,8 +739,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let text = explain(&row, grader.rubric());
             match out {
                 Some(out) => {
-                    thuhoach::report::write_feedback_docx(&text, &out)
-                        .map_err(|e| usage(e.to_string()))?;
+                    thuhoach::report::write_feedback_docx(&text, &out)?;
                     eprintln!("đã ghi phiếu nhận xét {}", out.display());
                 }
                 None => {
@@ -770,8 +771,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 results: results.as_deref(),
             };
             let log = thuhoach::audit::DecisionLog::open(log);
-            let d = thuhoach::audit::record_override(&log, &request, &rubric)
-                .map_err(|e| usage(e.to_string()))?;
+            let d = thuhoach::audit::record_override(&log, &request, &rubric)?;
             let label = |id: &str| {
                 rubric
                     .level_index(id)
@@ -796,22 +796,16 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         } => {
             let text = match &rubric {
                 Some(p) => std::fs::read_to_string(p)
-                    .with_context(|| format!("không đọc được barem {}", p.display()))
-                    .map_err(|e| usage(format!("{e:#}")))?,
+                    .with_context(|| format!("không đọc được barem {}", p.display()))?,
                 None => thuhoach::rubric::DEFAULT_RUBRIC_TOML.to_string(),
             };
             let rubric = load_rubric(rubric.as_deref())?;
-            let rows =
-                thuhoach::report::read_results(&results).map_err(|e| usage(e.to_string()))?;
+            let rows = thuhoach::report::read_results(&results)?;
             let mut all = Vec::new();
             for path in &labels {
-                all.extend(
-                    thuhoach::calibrate::read_labels(path, &rubric)
-                        .map_err(|e| usage(e.to_string()))?,
-                );
+                all.extend(thuhoach::calibrate::read_labels(path, &rubric)?);
             }
-            let c = thuhoach::calibrate::calibrate(&rows, &all, &rubric)
-                .map_err(|e| usage(e.to_string()))?;
+            let c = thuhoach::calibrate::calibrate(&rows, &all, &rubric)?;
             print!("{}", c.render());
             if let Some(out) = out {
                 let names: Vec<String> = labels
@@ -831,8 +825,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     &names.join(", "),
                     &thuhoach::report::ReportDate::today().short_vi(),
                 );
-                let tuned = thuhoach::calibrate::tuned_rubric_text(&text, &c, &note)
-                    .map_err(|e| usage(e.to_string()))?;
+                let tuned = thuhoach::calibrate::tuned_rubric_text(&text, &c, &note)?;
                 std::fs::write(&out, tuned)
                     .with_context(|| format!("không ghi được {}", out.display()))?;
                 eprintln!(
@@ -854,7 +847,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 println!("{e}");
                 Ok(Outcome::SomeFailed)
             }
-            Err(e) => Err(usage(e.to_string())),
+            Err(e) => Err(e.into()),
         },
         Command::Tokenizer {
             command: TokenizerCommand::Export { out },
@@ -881,10 +874,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 paths,
                 max_upload_bytes: max_upload_mb.saturating_mul(1024 * 1024),
             };
-            match thuhoach::serve::serve(options) {
-                Err(thuhoach::serve::ServeError::Refused(m)) => Err(usage(m)),
-                other => other.map(|_| Outcome::AllHandled).map_err(Into::into),
-            }
+            thuhoach::serve::serve(options)?;
+            Ok(Outcome::AllHandled)
         }
         Command::User {
             command: UserCommand::Add { name, role, data },
@@ -898,10 +889,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 UserRole::Reviewer => thuhoach::serve::Role::Reviewer,
                 UserRole::Admin => thuhoach::serve::Role::Admin,
             };
-            match thuhoach::serve::add_user(&data, &name, role, password) {
-                Err(thuhoach::serve::ServeError::Refused(m)) => return Err(usage(m)),
-                other => other?,
-            }
+            thuhoach::serve::add_user(&data, &name, role, password)?;
             eprintln!(
                 "đã thêm người dùng {name} ({}) vào {}",
                 role.label(),
@@ -936,8 +924,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Rubric {
             command: RubricCommand::Draft { from, id, out },
         } => {
-            let draft = thuhoach::rubric::draft::draft_file(&from, &id)
-                .map_err(|e| usage(e.to_string()))?;
+            let draft = thuhoach::rubric::draft::draft_file(&from, &id)?;
             match out {
                 Some(path) => {
                     std::fs::write(&path, &draft.toml)
@@ -1032,8 +1019,7 @@ fn print_matching(rows: &[thuhoach::Assessment], roster: Option<&Roster>, rubric
 }
 
 fn load_roster(path: Option<&Path>) -> anyhow::Result<Option<Roster>> {
-    path.map(|p| Roster::from_path(p).map_err(|e| usage(e.to_string())))
-        .transpose()
+    Ok(path.map(Roster::from_path).transpose()?)
 }
 
 /// `grade --out x.xlsx|.docx|.html`: grade, then write the committee report.
@@ -1053,7 +1039,7 @@ fn grade_to_report(
     })?;
     advise_rubric(&tally, grader.rubric());
     print_matching(&rows, roster.as_ref(), grader.rubric());
-    write_report(&rows, roster.as_ref(), grader.rubric(), out).map_err(|e| usage(e.to_string()))?;
+    write_report(&rows, roster.as_ref(), grader.rubric(), out)?;
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     eprintln!(
         "đã ghi {} ({} bài, {} tệp lỗi)",
@@ -1077,8 +1063,7 @@ fn originality_grader(
     dupes: DupesMode,
     jobs: usize,
 ) -> anyhow::Result<Grader> {
-    let references =
-        thuhoach::references_for(&rubric, reference).map_err(|e| usage(e.to_string()))?;
+    let references = thuhoach::references_for(&rubric, reference)?;
     let compare = match dupes {
         DupesMode::On => true,
         DupesMode::Off => false,
@@ -1149,30 +1134,25 @@ fn grade(
     let format = match (format, out) {
         (Some(f), _) => f,
         (None, Some(p)) => Format::from_extension(p).ok_or_else(|| {
-            usage(format!(
+            anyhow!(
                 "không biết định dạng cho {} (dùng .json, .jsonl, .csv, .txt hoặc --format)",
                 p.display()
-            ))
+            )
         })?,
         (None, None) => Format::Table,
     };
     if files.is_empty() {
-        bail!(usage("không tìm thấy tệp .docx hoặc .txt nào để chấm"));
+        bail!("không tìm thấy tệp .docx hoặc .txt nào để chấm");
     }
     let done = match skip_done {
         // First run of a resumable batch: nothing is done yet.
         Some(p) if !p.exists() => Some(thuhoach::DoneSet::default()),
-        Some(p) => Some(
-            thuhoach::DoneSet::from_jsonl(p, grader.rubric())
-                .map_err(|e| usage(format!("--skip-done {}: {e}", p.display())))?,
-        ),
+        Some(p) => Some(thuhoach::DoneSet::from_jsonl(p, grader.rubric()).context("--skip-done")?),
         None => None,
     };
     let append = skip_done.is_some() && skip_done == out;
     if append && format != Format::Jsonl {
-        bail!(usage(
-            "--skip-done vào cùng tệp --out chỉ dùng được với định dạng jsonl"
-        ));
+        bail!("--skip-done vào cùng tệp --out chỉ dùng được với định dạng jsonl");
     }
     let sink: Box<dyn Write> = match out {
         Some(p) => {

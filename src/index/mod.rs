@@ -75,7 +75,7 @@ pub enum IndexError {
     Missing(String),
     #[error("{0} không phải chỉ mục của thuhoach hoặc được tạo bởi phiên bản khác (định dạng {1}, cần {2}); hãy tạo lại chỉ mục")]
     Incompatible(String, String, u32),
-    #[error("{0}")]
+    #[error(transparent)]
     Query(#[from] QueryError),
     #[error("lỗi chỉ mục: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

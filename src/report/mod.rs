@@ -23,7 +23,7 @@ pub use error::ReportError;
 pub use explain::explain;
 pub use feedback::{feedback_lines, write_feedback_docx};
 pub use overrides::{apply_decisions, AppliedDecisions, CommitteeChange};
-pub use results::read_results;
+pub use results::{for_each_row, read_results};
 pub use roster::{Member, Roster};
 pub use summary::{
     participation, percentage_tenths, percentages, Placement, ReviewItem, Summary, UnitRow,

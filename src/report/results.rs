@@ -13,10 +13,19 @@ const LIST_FIELDS: [&str; 6] = ["criteria", "themes", "parts", "flags", "caps", 
 
 /// Reads RESULTS.jsonl: one assessment per line, blank lines ignored. A line that is not a
 /// row is an error naming the file and the line number, so the secretary can fix it; rows of
-/// files that could not be graded (`error` set, `grade` null) are kept as they are.
+/// files that could not be graded (`error` set, `grade` null) are kept as they are. A file
+/// listed again (a resumed batch) keeps its latest row, in its first place.
 pub fn read_results(path: &Path) -> Result<Vec<Assessment>, ReportError> {
-    let file = std::fs::File::open(path).map_err(|e| ReportError::io(path, e))?;
     let mut rows = Vec::new();
+    for_each_row(path, |row| rows.push(row))?;
+    Ok(latest_per_file(rows))
+}
+
+/// The one reader of RESULTS.jsonl (`report`, `calibrate`, `override --results` and
+/// `grade --skip-done` all use it): hands each row to `each` in file order. Accepts a UTF-8
+/// BOM, blank lines, and rows that leave out list fields or the rubric reference.
+pub fn for_each_row(path: &Path, mut each: impl FnMut(Assessment)) -> Result<(), ReportError> {
+    let file = std::fs::File::open(path).map_err(|e| ReportError::io(path, e))?;
     for (i, line) in BufReader::new(file).lines().enumerate() {
         let line = line.map_err(|e| ReportError::Results {
             path: path.display().to_string(),
@@ -36,9 +45,9 @@ pub fn read_results(path: &Path) -> Result<Vec<Assessment>, ReportError> {
             line: i + 1,
             message,
         })?;
-        rows.push(row);
+        each(row);
     }
-    Ok(latest_per_file(rows))
+    Ok(())
 }
 
 /// A resumed batch (`grade --skip-done` appending) may list a file again after it changed:

@@ -58,7 +58,7 @@ const EDGE_WORDS: &[&str] = &[
 /// Why a draft could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum DraftError {
-    #[error("{0}")]
+    #[error(transparent)]
     Read(#[from] ingest::IngestError),
     #[error("mã barem \"{0}\" không hợp lệ: chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang (ví dụ nq-tw5-khoa-xiv)")]
     BadId(String),

@@ -39,11 +39,11 @@ pub enum ServeError {
     Sql(#[from] rusqlite::Error),
     #[error("lỗi đọc/ghi: {0}")]
     Io(#[from] std::io::Error),
-    #[error("{0}")]
+    #[error(transparent)]
     Index(#[from] crate::index::IndexError),
-    #[error("{0}")]
+    #[error(transparent)]
     Report(#[from] crate::report::ReportError),
-    #[error("{0}")]
+    #[error(transparent)]
     Library(#[from] crate::Error),
     #[error("{0}")]
     Data(String),
