@@ -28,6 +28,24 @@ pub enum CalibrateError {
     Rubric(String),
 }
 
+/// How a tuned rubric's note names the label files: the folder and the file of each
+/// ("dev/labels.csv, dev2/labels.csv").
+pub fn label_sources(paths: &[std::path::PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| {
+            let parts: Vec<_> = p.components().rev().take(2).collect();
+            parts
+                .into_iter()
+                .rev()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A grade the committee gave by hand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::assess::{Findings, Flag, PartResult, Signals, ThemeResult};
+use crate::assess::{Findings, PartResult, Signals, ThemeResult};
+use crate::flag::Flag;
 use crate::rubric::{CompiledRubric, Condition, RubricRef};
 
 /// Points earned on one criterion.

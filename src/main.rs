@@ -4,6 +4,8 @@
 //! an error: usage, rubric, configuration, an input or output that cannot be used); see
 //! [`exit_code`].
 
+#![forbid(unsafe_code)]
+
 use std::fs::OpenOptions;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -56,7 +58,7 @@ enum Command {
         rubric: Option<PathBuf>,
         /// Định dạng kết quả (format); mặc định theo đuôi tệp --out, không có thì in bảng.
         #[arg(long, value_enum)]
-        format: Option<Format>,
+        format: Option<FormatArg>,
         /// Ghi kết quả vào tệp này (.jsonl, .json, .csv, .txt; .xlsx/.docx/.html: báo cáo).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -334,6 +336,7 @@ enum AuditCommand {
     Verify { log: PathBuf },
 }
 
+/// `--dupes`: [`thuhoach::Dupes`] (the policy, and its 20,000-file limit, is the library's).
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum DupesMode {
     Auto,
@@ -341,8 +344,39 @@ enum DupesMode {
     Off,
 }
 
-/// Largest batch `grade --dupes auto` compares (all texts are held in memory for it).
-const AUTO_DUPES_MAX_FILES: usize = 20_000;
+impl From<DupesMode> for thuhoach::Dupes {
+    fn from(mode: DupesMode) -> Self {
+        match mode {
+            DupesMode::Auto => thuhoach::Dupes::Auto,
+            DupesMode::On => thuhoach::Dupes::On,
+            DupesMode::Off => thuhoach::Dupes::Off,
+        }
+    }
+}
+
+/// `grade --format`: [`Format`] (clap stays in the binary).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    /// Aligned columns for a terminal.
+    Table,
+    /// One JSON array.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Self {
+        match arg {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum SearchFormat {
@@ -556,6 +590,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             dupes,
             skip_done,
         } => {
+            let format = format.map(Format::from);
             let report_out = out.as_deref().and_then(ReportFormat::from_path);
             if roster.is_some() && !matches!(report_out, Some(f) if f != ReportFormat::Csv) {
                 bail!(
@@ -577,8 +612,12 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let files = thuhoach::collect_inputs(&paths)?;
             let chosen = thuhoach::rubric::registry::choose(rubric.as_deref())?;
             eprintln!("thuhoach: {}", chosen.describe());
+            let dupes = thuhoach::Dupes::from(dupes);
+            if let Some(note) = dupes.skipped_note(files.len()) {
+                eprintln!("thuhoach: {note}");
+            }
             let grader =
-                originality_grader(chosen.rubric, &files, &reference, dupes, jobs.unwrap_or(0))?;
+                Grader::for_batch(chosen.rubric, &files, &reference, dupes, jobs.unwrap_or(0))?;
             match out.as_deref().and_then(ReportFormat::from_path) {
                 Some(report_format) if report_format != ReportFormat::Csv => grade_to_report(
                     &grader,
@@ -620,7 +659,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     serde_json::to_writer_pretty(&mut out, &report)?;
                     writeln!(out)?;
                 }
-                SearchFormat::Table => print_clusters(&mut out, &report, files.len())?,
+                SearchFormat::Table => report.write_table(&mut out, files.len())?,
             }
             out.flush()?;
             Ok(Outcome::AllHandled)
@@ -717,7 +756,14 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     serde_json::to_writer_pretty(&mut out, &results)?;
                     writeln!(out)?;
                 }
-                SearchFormat::Table => print_hits(&mut out, &results, io::stdout().is_terminal())?,
+                SearchFormat::Table => {
+                    let (open, close) = if io::stdout().is_terminal() {
+                        ("\x1b[1;33m", "\x1b[0m")
+                    } else {
+                        ("[", "]")
+                    };
+                    results.write_table(&mut out, open, close)?
+                }
             }
             out.flush()?;
             Ok(Outcome::AllHandled)
@@ -728,11 +774,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             reference,
             out,
         } => {
-            let grader = originality_grader(
+            let grader = Grader::for_batch(
                 load_rubric(rubric.as_deref())?,
                 std::slice::from_ref(&file),
                 &reference,
-                DupesMode::Off,
+                thuhoach::Dupes::Off,
                 1,
             )?;
             let row = grader.grade_file(&file);
@@ -808,21 +854,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let c = thuhoach::calibrate::calibrate(&rows, &all, &rubric)?;
             print!("{}", c.render());
             if let Some(out) = out {
-                let names: Vec<String> = labels
-                    .iter()
-                    .map(|p| {
-                        // The folder and the file: "dev/labels.csv".
-                        let parts: Vec<_> = p.components().rev().take(2).collect();
-                        parts
-                            .into_iter()
-                            .rev()
-                            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                            .collect::<Vec<_>>()
-                            .join("/")
-                    })
-                    .collect();
                 let note = c.note(
-                    &names.join(", "),
+                    &thuhoach::calibrate::label_sources(&labels),
                     &thuhoach::report::ReportDate::today().short_vi(),
                 );
                 let tuned = thuhoach::calibrate::tuned_rubric_text(&text, &c, &note)?;
@@ -961,55 +994,6 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
-fn print_hits(
-    out: &mut impl Write,
-    results: &thuhoach::index::SearchResults,
-    terminal: bool,
-) -> io::Result<()> {
-    let (open, close) = if terminal {
-        ("\x1b[1;33m", "\x1b[0m")
-    } else {
-        ("[", "]")
-    };
-    writeln!(
-        out,
-        "{} bài phù hợp{}",
-        results.total,
-        if results.hits.len() < results.total {
-            format!(", hiện {} bài đầu", results.hits.len())
-        } else {
-            String::new()
-        }
-    )?;
-    for (i, h) in results.hits.iter().enumerate() {
-        writeln!(
-            out,
-            "\n{}. {} — {} — {} — {} {}",
-            i + 1,
-            h.file,
-            h.author.as_deref().unwrap_or("(không rõ)"),
-            h.unit.as_deref().unwrap_or("(không rõ)"),
-            h.grade_label.as_deref().unwrap_or("-"),
-            h.score.map(|s| format!("{s:.1}")).unwrap_or_default()
-        )?;
-        let mut marked = String::new();
-        let mut at = 0;
-        for &(start, end) in &h.highlights {
-            if start < at || end > h.snippet.len() {
-                continue;
-            }
-            marked.push_str(&h.snippet[at..start]);
-            marked.push_str(open);
-            marked.push_str(&h.snippet[start..end]);
-            marked.push_str(close);
-            at = end;
-        }
-        marked.push_str(&h.snippet[at..]);
-        writeln!(out, "   {}", thuhoach::text::display(&marked))?;
-    }
-    Ok(())
-}
-
 /// Tells the secretary how the essays matched the roster (nothing without one).
 fn print_matching(rows: &[thuhoach::Assessment], roster: Option<&Roster>, rubric: &CompiledRubric) {
     let summary = thuhoach::report::Summary::build(rows, roster, &rubric.spec.levels);
@@ -1054,73 +1038,11 @@ fn grade_to_report(
     })
 }
 
-/// A grader that also checks copying: against references (the rubric's and `--reference`),
-/// and between the essays of the batch when `dupes` asks for it.
-fn originality_grader(
-    rubric: thuhoach::CompiledRubric,
-    files: &[PathBuf],
-    reference: &[PathBuf],
-    dupes: DupesMode,
-    jobs: usize,
-) -> anyhow::Result<Grader> {
-    let references = thuhoach::references_for(&rubric, reference)?;
-    let compare = match dupes {
-        DupesMode::On => true,
-        DupesMode::Off => false,
-        DupesMode::Auto => {
-            let small = files.len() <= AUTO_DUPES_MAX_FILES;
-            if !small {
-                eprintln!(
-                    "thuhoach: lô {} tệp lớn hơn {AUTO_DUPES_MAX_FILES}: không so trùng lặp giữa các bài (dùng --dupes on hoặc `thuhoach dupes` theo từng chi bộ)",
-                    files.len()
-                );
-            }
-            small
-        }
-    };
-    let mut grader = Grader::new(rubric).with_references(references, Thresholds::default());
-    if compare {
-        grader.find_duplicates(files, jobs)?;
-    }
-    Ok(grader)
-}
-
 /// Says on stderr when another shipped rubric fits the batch better than the chosen one.
 fn advise_rubric(tally: &TopicTally, rubric: &CompiledRubric) {
     if let Some(s) = tally.suggest(rubric) {
         eprintln!("thuhoach: {}", s.message(rubric));
     }
-}
-
-fn print_clusters(
-    out: &mut impl Write,
-    report: &thuhoach::originality::DuplicateReport,
-    files: usize,
-) -> io::Result<()> {
-    writeln!(
-        out,
-        "{} nhóm bài gần trùng nhau trong {files} bài",
-        report.clusters.len()
-    )?;
-    for (i, cluster) in report.clusters.iter().enumerate() {
-        writeln!(out, "\nNhóm {}: {} bài", i + 1, cluster.files.len())?;
-        for f in &cluster.files {
-            writeln!(out, "  - {f}")?;
-        }
-        for pair in &cluster.pairs {
-            writeln!(
-                out,
-                "  {} ↔ {}: giống nhau {:.0}%",
-                pair.a,
-                pair.b,
-                pair.similarity * 100.0
-            )?;
-            for passage in pair.passages.iter().take(2) {
-                writeln!(out, "      «{}»", passage)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 fn grade(

@@ -1,8 +1,6 @@
 //! Assessment: what an essay shows — themes covered with evidence, the parts it has, and
 //! quality signals. Scores and levels are decided afterwards, in [`crate::grade`].
 
-mod flags;
-
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
@@ -11,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use flags::Flag;
+pub use crate::flag::Flag;
 
 use crate::rubric::{CompiledRubric, Measure, Owner};
 use crate::text::{analyze, phrase_keys, Analyzed, Heading};

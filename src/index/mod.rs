@@ -131,6 +131,65 @@ pub struct SearchResults {
     pub hits: Vec<SearchHit>,
 }
 
+impl SearchHit {
+    /// The snippet with each highlight between `open` and `close` (terminal colours, or "[" and
+    /// "]"); highlights that overlap or fall outside the snippet are left unmarked.
+    pub fn marked_snippet(&self, open: &str, close: &str) -> String {
+        let mut marked = String::with_capacity(self.snippet.len() + 16);
+        let mut at = 0;
+        for &(start, end) in &self.highlights {
+            if start < at || end > self.snippet.len() || start > end {
+                continue;
+            }
+            let (Some(before), Some(hit)) =
+                (self.snippet.get(at..start), self.snippet.get(start..end))
+            else {
+                continue;
+            };
+            marked.push_str(before);
+            marked.push_str(open);
+            marked.push_str(hit);
+            marked.push_str(close);
+            at = end;
+        }
+        marked.push_str(self.snippet.get(at..).unwrap_or_default());
+        marked
+    }
+}
+
+impl SearchResults {
+    /// The results as `thuhoach search` prints them (Vietnamese): the count, then per essay
+    /// its file, author, unit, grade and score and the marked snippet.
+    pub fn write_table(
+        &self,
+        out: &mut impl std::io::Write,
+        open: &str,
+        close: &str,
+    ) -> std::io::Result<()> {
+        let shown = if self.hits.len() < self.total {
+            format!(", hiện {} bài đầu", self.hits.len())
+        } else {
+            String::new()
+        };
+        writeln!(out, "{} bài phù hợp{shown}", self.total)?;
+        for (i, h) in self.hits.iter().enumerate() {
+            writeln!(
+                out,
+                "\n{}. {} — {} — {} — {} {}",
+                i + 1,
+                h.file,
+                h.author.as_deref().unwrap_or("(không rõ)"),
+                h.unit.as_deref().unwrap_or("(không rõ)"),
+                h.grade_label.as_deref().unwrap_or("-"),
+                h.score.map(|s| format!("{s:.1}")).unwrap_or_default()
+            )?;
+            let marked = h.marked_snippet(open, close);
+            writeln!(out, "   {}", crate::text::display(&marked))?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Fields {
     file: Field,
@@ -682,6 +741,25 @@ impl EssayWriter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn highlights_are_marked_and_bad_ranges_left_alone() {
+        let hit = SearchHit {
+            file: "a.txt".into(),
+            author: None,
+            unit: None,
+            grade: None,
+            grade_label: None,
+            score: None,
+            flags: Vec::new(),
+            snippet: "Đảng viên gương mẫu".into(),
+            snippet_html: String::new(),
+            // "Đảng" (7 bytes), an overlap, "gương" (bytes 14..21), one past the end.
+            highlights: vec![(0, 7), (3, 9), (14, 21), (20, 99)],
+            relevance: 0.0,
+        };
+        assert_eq!(hit.marked_snippet("[", "]"), "[Đảng] viên [gương] mẫu");
+    }
 
     /// 370 short essays: many "đang" (folded-only for "Đảng", and frequent), some "Đảng", and
     /// "chuyển đổi số" with and without diacritics, at various frequencies and lengths.

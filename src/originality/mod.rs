@@ -35,7 +35,7 @@ pub use dupes::{BANDS, BINS, MIN_AGREEMENT, ROWS};
 pub use fingerprint::{fingerprints, Fingerprint, HEADER_MIN_SYLLABLES, K, W};
 pub use reference::ReferenceSet;
 
-use crate::assess::Flag;
+use crate::flag::Flag;
 use crate::ingest::IngestError;
 
 /// Why references could not be loaded. A bad reference stops the run (exit code 2): the
@@ -166,6 +166,35 @@ pub struct DuplicatePartner {
 }
 
 impl DuplicateReport {
+    /// The clusters as `thuhoach dupes` prints them (Vietnamese): each cluster's files, its
+    /// pairs with their similarity and up to two shared passages. `files` is the batch size.
+    pub fn write_table(&self, out: &mut impl std::io::Write, files: usize) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{} nhóm bài gần trùng nhau trong {files} bài",
+            self.clusters.len()
+        )?;
+        for (i, cluster) in self.clusters.iter().enumerate() {
+            writeln!(out, "\nNhóm {}: {} bài", i + 1, cluster.files.len())?;
+            for f in &cluster.files {
+                writeln!(out, "  - {f}")?;
+            }
+            for pair in &cluster.pairs {
+                writeln!(
+                    out,
+                    "  {} ↔ {}: giống nhau {:.0}%",
+                    pair.a,
+                    pair.b,
+                    pair.similarity * 100.0
+                )?;
+                for passage in pair.passages.iter().take(2) {
+                    writeln!(out, "      «{}»", passage)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Every essay with a near-duplicate partner → its partners, the most similar first.
     pub fn partners(&self) -> BTreeMap<String, Vec<DuplicatePartner>> {
         let mut out: BTreeMap<String, Vec<DuplicatePartner>> = BTreeMap::new();

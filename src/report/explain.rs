@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::assess::Flag;
+use crate::flag::Flag;
 use crate::grade::Assessment;
 use crate::rubric::CompiledRubric;
 

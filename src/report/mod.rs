@@ -1,16 +1,15 @@
 //! Output: result rows as a table, JSON, JSON Lines or CSV, and explanations for people.
 
 mod committee;
-mod docx;
 mod error;
 mod explain;
 mod feedback;
-pub(crate) mod html;
 mod overrides;
 mod results;
 mod roster;
 pub mod summary;
-mod xlsx;
+
+pub(crate) use committee::html;
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -34,7 +33,7 @@ use crate::grade::Assessment;
 use crate::rubric::CompiledRubric;
 
 /// How `grade` writes its rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Aligned columns for a terminal.
     Table,

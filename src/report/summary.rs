@@ -11,7 +11,7 @@ use super::roster::{
     file_key, file_matches, file_name_words, folder_unit, name_key, unit_key, unit_match, Member,
     NameKey, Roster, UnitKey, UnitMatch,
 };
-use crate::assess::Flag;
+use crate::flag::Flag;
 use crate::grade::Assessment;
 use crate::rubric::{Level, RubricRef};
 
@@ -415,7 +415,7 @@ impl Summary {
             if let Some(j) = p.same_as {
                 reasons.push(format!(
                     "Cùng một bài với tệp {} của cùng đảng viên (gửi nhiều tệp): chỉ tính một lần",
-                    super::committee::short_file(&rows[j].file)
+                    short_file(&rows[j].file)
                 ));
             }
             if let (Some(score), Some(_), true) = (row.score, p.level, row.caps.is_empty()) {
@@ -648,7 +648,7 @@ fn near_duplicate_reasons(
             };
             format!(
                 "Gần trùng với bài của {who} ({}), giống nhau {}%{order}",
-                super::committee::short_file(&rows[j].file),
+                short_file(&rows[j].file),
                 (similarity * 100.0).round() as i64
             )
         })
@@ -895,6 +895,11 @@ fn match_members(rows: &[Assessment], keyed: &[Keyed], units: &[RowUnits]) -> Ma
         }
     }
     out
+}
+
+/// A short file name for tables: the last path component.
+pub(crate) fn short_file(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 #[cfg(test)]

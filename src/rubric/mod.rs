@@ -24,7 +24,7 @@ pub use schema::{
     Rubric, RubricInfo, Rule, Theme, Understanding,
 };
 
-use crate::assess::Flag;
+use crate::flag::Flag;
 
 /// The built-in rubric (Nghị quyết Đại hội XIII), compiled into the binary.
 pub const DEFAULT_RUBRIC_TOML: &str = include_str!("../../rubrics/dai-hoi-xiii.toml");

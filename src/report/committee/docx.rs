@@ -13,11 +13,11 @@ use docx_rs::{
     VMergeType, WidthType,
 };
 
-use super::committee::{
+use super::layout::{
     annex_notes, decision_cells, method_notes, short_file, Context, DECISION_HEADERS, SHA_NOTE,
 };
-use super::summary::{fmt_dec_vi, fmt_int_vi, UnitRow, UNKNOWN_UNIT};
-use super::ReportError;
+use crate::report::summary::{fmt_dec_vi, fmt_int_vi, UnitRow, UNKNOWN_UNIT};
+use crate::report::ReportError;
 
 const FONT: &str = "Times New Roman";
 /// Sizes in half-points.

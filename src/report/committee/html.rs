@@ -5,10 +5,10 @@
 
 use std::fmt::Write;
 
-use super::committee::{
+use super::layout::{
     annex_notes, decision_cells, method_notes, short_file, Context, DECISION_HEADERS,
 };
-use super::summary::{fmt_dec_vi, fmt_int_vi, Summary, UnitRow, UNKNOWN_UNIT};
+use crate::report::summary::{fmt_dec_vi, fmt_int_vi, Summary, UnitRow, UNKNOWN_UNIT};
 
 /// Bar colours by level, highest first (good, fair, average, poor), then greys.
 const COLORS: [&str; 6] = [

@@ -9,11 +9,11 @@ use rust_xlsxwriter::{
     Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::committee::{
+use super::layout::{
     annex_notes, decision_cells, flag_labels, method_notes, short_file, summary_cells,
     summary_headers, Cell, Context, DECISION_HEADERS,
 };
-use super::{missing_themes, ReportError};
+use crate::report::{missing_themes, ReportError};
 
 /// Widths are in characters; longer text wraps (so a sheet prints one page wide and readable).
 const MIN_WIDTH: f64 = 6.0;
@@ -382,7 +382,9 @@ fn missing_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats) -> Result<(), X
         sheet.text(
             r,
             3,
-            m.unit.as_deref().unwrap_or(super::summary::UNKNOWN_UNIT),
+            m.unit
+                .as_deref()
+                .unwrap_or(crate::report::summary::UNKNOWN_UNIT),
             &f.text,
         )?;
         if has_files {

@@ -1,3 +1,7 @@
+//! The quality flags an essay can raise. A leaf module: `assess` raises most of them,
+//! `originality` and the engine the others, `rubric` rules cap on them (`when = "flag:<id>"`),
+//! `report` explains them; none of those is imported here.
+
 use serde::{Deserialize, Serialize};
 
 /// A quality signal raised on an essay. The ids are part of the JSON contract.
@@ -68,5 +72,44 @@ impl Flag {
             }
             Flag::UnfilledTemplate => "Bài chép theo mẫu, còn chỗ trống chưa điền (……)",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_flag_round_trips_through_its_id() {
+        let mut ids = std::collections::HashSet::new();
+        for flag in Flag::ALL {
+            assert_eq!(Flag::from_id(flag.id()), Some(flag), "{flag:?}");
+            assert!(ids.insert(flag.id()), "{} used twice", flag.id());
+            // The id is the JSON contract: serde writes the same string.
+            let json = serde_json::to_string(&flag).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", flag.id()));
+            assert_eq!(serde_json::from_str::<Flag>(&json).expect("parse"), flag);
+            assert!(!flag.label().is_empty());
+        }
+        assert_eq!(Flag::from_id("no_such_flag"), None);
+    }
+
+    #[test]
+    fn all_lists_every_variant() {
+        // A new variant left out of ALL would not round-trip: `match` below stops compiling
+        // until it is added here, and the count keeps ALL in step.
+        let count = |f: Flag| match f {
+            Flag::TooShort
+            | Flag::KeywordStuffing
+            | Flag::RepeatedText
+            | Flag::OffTopic
+            | Flag::CopiedReference
+            | Flag::NearDuplicate
+            | Flag::LegacyEncoding
+            | Flag::NoDiacritics
+            | Flag::Padding
+            | Flag::UnfilledTemplate => 1,
+        };
+        assert_eq!(Flag::ALL.into_iter().map(count).sum::<usize>(), 10);
     }
 }
