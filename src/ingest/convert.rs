@@ -183,10 +183,14 @@ fn find_soffice() -> Option<PathBuf> {
     None
 }
 
-/// Runs `cmd` in its own process group; kills the group when `limit` passes.
+/// Runs `cmd` in its own process group (Unix); kills the group (on Windows, the process tree)
+/// when `limit` passes.
 fn run_with_limit(mut cmd: Command, limit: Duration) -> Result<(), IngestError> {
-    use std::os::unix::process::CommandExt;
-    cmd.process_group(0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
     let mut child = cmd.spawn().map_err(|e| IngestError::ConvertFailed {
         kind: "LibreOffice",
         detail: format!("không chạy được soffice: {e}"),
@@ -211,6 +215,7 @@ fn run_with_limit(mut cmd: Command, limit: Duration) -> Result<(), IngestError> 
 }
 
 /// SIGKILL to a whole process group (soffice starts soffice.bin as a child).
+#[cfg(unix)]
 fn kill_group(pgid: u32) {
     let _ = Command::new("kill")
         .args(["-KILL", "--", &format!("-{pgid}")])
@@ -220,10 +225,26 @@ fn kill_group(pgid: u32) {
         .status();
 }
 
+/// The process and its children (soffice.exe starts soffice.bin), by `taskkill /T`.
+#[cfg(windows)]
+fn kill_group(pid: u32) {
+    let _ = Command::new("taskkill")
+        .args(["/PID", &pid.to_string(), "/T", "/F"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Elsewhere only the process itself is killed (by the caller).
+#[cfg(not(any(unix, windows)))]
+fn kill_group(_pid: u32) {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn time_limit_kills_the_group() {
         let mut cmd = Command::new("sh");

@@ -507,19 +507,37 @@ fn read_capped(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, 
 
 /// An OS error for `path`, in Vietnamese where it is a common one.
 fn io_error(path: &Path, e: std::io::Error) -> IngestError {
-    const ELOOP: i32 = 40;
     match e.kind() {
         std::io::ErrorKind::NotFound => IngestError::NotFound(path.to_path_buf()),
         std::io::ErrorKind::PermissionDenied => IngestError::PermissionDenied(path.to_path_buf()),
-        _ if e.raw_os_error() == Some(ELOOP) => IngestError::SymlinkLoop(path.to_path_buf()),
+        _ if ELOOP.is_some() && e.raw_os_error() == ELOOP => {
+            IngestError::SymlinkLoop(path.to_path_buf())
+        }
         _ => IngestError::Io(e),
     }
 }
 
+/// The OS error number of "too many levels of symbolic links" (Windows has none).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const ELOOP: Option<i32> = Some(40);
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+const ELOOP: Option<i32> = Some(62);
+#[cfg(not(unix))]
+const ELOOP: Option<i32> = None;
+
+/// What kind of special file `meta` is, in Vietnamese (FIFO, socket and device on Unix).
 fn special_file(path: &Path, meta: &std::fs::Metadata) -> IngestError {
+    IngestError::Special {
+        path: path.to_path_buf(),
+        kind: special_kind(meta),
+    }
+}
+
+#[cfg(unix)]
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();
-    let kind = if t.is_fifo() {
+    if t.is_fifo() {
         "ống FIFO"
     } else if t.is_socket() {
         "socket"
@@ -527,11 +545,12 @@ fn special_file(path: &Path, meta: &std::fs::Metadata) -> IngestError {
         "thiết bị"
     } else {
         "loại đặc biệt"
-    };
-    IngestError::Special {
-        path: path.to_path_buf(),
-        kind,
     }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_meta: &std::fs::Metadata) -> &'static str {
+    "loại đặc biệt"
 }
 
 fn unsupported(path: &Path) -> IngestError {
@@ -658,6 +677,7 @@ mod tests {
         ));
     }
 
+    #[cfg(unix)]
     #[test]
     fn fifo_is_not_read() {
         let dir = tempfile::tempdir().unwrap();

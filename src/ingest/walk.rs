@@ -97,6 +97,25 @@ pub(super) fn diagnose_folder(path: &Path) -> IngestError {
     }
 }
 
+/// What identifies a file for [`dedup_same_file`]: device and inode on Unix; elsewhere the
+/// canonical path (one `realpath` per file, hard links then count as one file).
+#[cfg(unix)]
+type FileKey = (u64, u64);
+#[cfg(not(unix))]
+type FileKey = PathBuf;
+
+#[cfg(unix)]
+fn file_key(path: &Path) -> Option<FileKey> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_key(path: &Path) -> Option<FileKey> {
+    std::fs::canonicalize(path).ok()
+}
+
 /// Hidden files and folders, and Word's `~$name.docx` lock files.
 fn is_ignored(entry: &DirEntry) -> bool {
     let name = entry.file_name().to_string_lossy();
@@ -107,16 +126,15 @@ fn is_ignored(entry: &DirEntry) -> bool {
 /// it): the same canonical path. Paths are canonicalized only when their device and inode
 /// collide (hard links stay separate rows), which spares a `realpath` per file.
 fn dedup_same_file(files: Vec<PathBuf>) -> Vec<PathBuf> {
-    use std::os::unix::fs::MetadataExt;
     let canonical = |p: &PathBuf| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-    let mut by_inode: HashMap<(u64, u64), Vec<PathBuf>> = HashMap::new();
+    let mut by_inode: HashMap<FileKey, Vec<PathBuf>> = HashMap::new();
     files
         .into_iter()
         .filter(|p| {
-            let Ok(meta) = std::fs::metadata(p) else {
+            let Some(key) = file_key(p) else {
                 return true;
             };
-            match by_inode.entry((meta.dev(), meta.ino())) {
+            match by_inode.entry(key) {
                 Entry::Vacant(slot) => {
                     slot.insert(vec![p.clone()]);
                     true
@@ -195,6 +213,7 @@ mod tests {
         assert_eq!(collect_inputs(&[dir.path().join(".bai")]).unwrap(), vec![f]);
     }
 
+    #[cfg(unix)]
     #[test]
     fn symlink_loops_become_rows() {
         let dir = tempfile::tempdir().unwrap();
