@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::flag::Flag;
 use crate::grade::{self, Assessment};
 use crate::rubric::CompiledRubric;
-use crate::{assess, index, ingest, originality, report, Error};
+use crate::{assess, ingest, originality, report, Error};
 
 /// Files graded between two writes of results: keeps memory bounded on huge batches while
 /// rayon keeps every core busy.
@@ -347,6 +347,7 @@ impl DoneSet {
 }
 
 /// What indexing a batch did.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct IndexReport {
     /// Essays added or replaced.
@@ -359,13 +360,14 @@ pub struct IndexReport {
     pub total: u64,
 }
 
+#[cfg(feature = "search")]
 impl Grader {
     /// Grades `files` and adds them to `index`, replacing earlier versions of the same files.
     /// Rows of files that could not be read go to `on_error`. With `prune`, essays whose files
     /// no longer exist are removed.
     pub fn index_files(
         &self,
-        index: &index::EssayIndex,
+        index: &crate::index::EssayIndex,
         files: &[PathBuf],
         jobs: usize,
         prune: bool,

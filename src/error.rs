@@ -1,7 +1,7 @@
 //! The crate's run-level error.
 
 use crate::rubric::RubricError;
-use crate::{index, ingest, originality, report};
+use crate::{ingest, originality, report};
 
 /// Errors that stop a whole run (a bad rubric, a missing input folder). Problems with one
 /// essay never do: they become that essay's row, with `error` set.
@@ -23,8 +23,9 @@ pub enum Error {
     #[error(transparent)]
     Io(#[from] std::io::Error),
     /// The search index cannot be opened, written or queried.
+    #[cfg(feature = "search")]
     #[error(transparent)]
-    Index(#[from] index::IndexError),
+    Index(#[from] crate::index::IndexError),
     /// A results file cannot be read back (a line that is not a row names the file and line).
     #[error(transparent)]
     Results(#[from] report::ReportError),

@@ -52,18 +52,20 @@ mod engine;
 mod error;
 pub mod flag;
 pub mod grade;
+#[cfg(feature = "search")]
 pub mod index;
 pub mod ingest;
 pub mod originality;
 pub mod report;
 pub mod rubric;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod text;
 
 // The curated surface: what an embedder needs to grade essays, resume and index batches.
-pub use engine::{
-    collect_inputs, references_for, DoneSet, Dupes, Grader, IndexReport, AUTO_DUPES_MAX_FILES,
-};
+#[cfg(feature = "search")]
+pub use engine::IndexReport;
+pub use engine::{collect_inputs, references_for, DoneSet, Dupes, Grader, AUTO_DUPES_MAX_FILES};
 pub use error::Error;
 pub use flag::Flag;
 pub use grade::Assessment;

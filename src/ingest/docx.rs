@@ -746,6 +746,7 @@ pub(super) mod tests {
         assert_eq!(read_xml(xml).unwrap().text, "Chào\nbạn");
     }
 
+    #[cfg(feature = "reports")]
     #[test]
     fn reads_docx_rs_output() {
         use docx_rs::{Docx, Hyperlink, HyperlinkType, Paragraph, Run, Table, TableCell, TableRow};

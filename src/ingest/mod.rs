@@ -23,7 +23,17 @@ mod html;
 pub mod legacy;
 mod meta;
 mod odt;
+#[cfg(feature = "pdf")]
 mod pdf;
+/// Without the `pdf` feature a PDF is a per-file error, like any format not read.
+#[cfg(not(feature = "pdf"))]
+mod pdf {
+    pub(super) fn read(_bytes: Vec<u8>) -> Result<super::RawDocument, super::IngestError> {
+        Err(super::IngestError::Unsupported(
+            ".pdf (bản dựng thuhoach này không có tính năng đọc PDF: `pdf`)".into(),
+        ))
+    }
+}
 mod txt;
 mod walk;
 mod xml;

@@ -43,6 +43,7 @@ impl ReportError {
         }
     }
 
+    #[cfg_attr(not(feature = "reports"), allow(dead_code))]
     pub(crate) fn write(path: &std::path::Path, message: impl std::fmt::Display) -> Self {
         ReportError::Write {
             path: path.display().to_string(),

@@ -1,29 +1,40 @@
 //! Output: result rows as a table, JSON, JSON Lines or CSV, and explanations for people.
 
+#[cfg(feature = "reports")]
 mod committee;
 mod error;
 mod explain;
+#[cfg(feature = "reports")]
 mod feedback;
+#[cfg(feature = "reports")]
 mod overrides;
 mod results;
+#[cfg(feature = "reports")]
 mod roster;
+#[cfg(feature = "reports")]
 pub mod summary;
 
+#[cfg(feature = "reports")]
 pub(crate) use committee::html;
 
 use std::io::{self, Write};
 use std::path::Path;
 
+#[cfg(feature = "reports")]
 pub use committee::{
     summary_csv, write_report, write_report_with, CommitteeConfig, ReportDate, ReportFormat,
     ReportOptions,
 };
 pub use error::ReportError;
 pub use explain::explain;
+#[cfg(feature = "reports")]
 pub use feedback::{feedback_lines, write_feedback_docx};
+#[cfg(feature = "reports")]
 pub use overrides::{apply_decisions, AppliedDecisions, CommitteeChange};
 pub use results::{for_each_row, read_results};
+#[cfg(feature = "reports")]
 pub use roster::{Member, Roster};
+#[cfg(feature = "reports")]
 pub use summary::{
     participation, percentage_tenths, percentages, Placement, ReviewItem, Summary, UnitRow,
     REVIEW_FLAGS, TOTAL_LABEL, UNKNOWN_UNIT,
