@@ -14,7 +14,7 @@ mod roster;
 #[cfg(feature = "reports")]
 pub mod summary;
 
-#[cfg(feature = "reports")]
+#[cfg(feature = "serve")]
 pub(crate) use committee::html;
 
 use std::io::{self, Write};
