@@ -111,24 +111,28 @@ pub fn display(s: &str) -> String {
 /// No white space but single ASCII spaces: [`push_display`] would copy `s` unchanged. Most
 /// sentences are like this, and this check is a few instructions a byte.
 fn is_collapsed(s: &str) -> bool {
-    let mut after_space = false;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        match b {
-            b' ' if after_space => return false,
-            b' ' => {
-                after_space = true;
-                continue;
-            }
-            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return false,
-            // Lead bytes of the non-ASCII white space characters (see `push_display`).
-            0xC2 | 0xE1 | 0xE2 | 0xE3 if s[i..].chars().next().is_some_and(char::is_whitespace) => {
-                return false
-            }
-            _ => {}
+    /// Bytes that may start white space other than a single ASCII space: control white
+    /// space, and the lead bytes of the non-ASCII white space characters (see `push_display`).
+    const SUSPECT: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = matches!(
+                i as u8,
+                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3
+            );
+            i += 1;
         }
-        after_space = false;
+        t
+    };
+    let b = s.as_bytes();
+    if memchr::memmem::find(b, b"  ").is_some() {
+        return false;
     }
-    true
+    b.iter().enumerate().all(|(i, &c)| {
+        !SUSPECT[usize::from(c)]
+            || (c >= 0xC2 && !s[i..].chars().next().is_some_and(char::is_whitespace))
+    })
 }
 
 /// Appends `s` with every run of white space shown as one space.
