@@ -4,6 +4,7 @@ mod analyzer;
 #[cfg(feature = "hf-tokenizer")]
 mod hf;
 mod syllable;
+mod symap;
 
 pub use analyzer::{
     analyze, display, phrase_keys, push_display, Analyzed, Heading, Paragraph, Sentence, Token,
@@ -11,3 +12,4 @@ pub use analyzer::{
 #[cfg(feature = "hf-tokenizer")]
 pub use hf::{export_tokenizer, export_tokenizer_json, HfExportError};
 pub use syllable::{push_keys, SyllableInfo};
+pub use symap::SyllableMap;
