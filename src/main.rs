@@ -821,7 +821,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let label = |id: &str| {
                 rubric
                     .level_index(id)
-                    .map_or(id.to_string(), |i| rubric.spec.levels[i].label.clone())
+                    .map_or(id.to_string(), |i| rubric.spec().levels[i].label.clone())
             };
             println!(
                 "Đã ghi quyết định số {} vào {}: {} — {} → {} (người quyết định: {}).",
@@ -996,7 +996,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
 
 /// Tells the secretary how the essays matched the roster (nothing without one).
 fn print_matching(rows: &[thuhoach::Assessment], roster: Option<&Roster>, rubric: &CompiledRubric) {
-    let summary = thuhoach::report::Summary::build(rows, roster, &rubric.spec.levels);
+    let summary = thuhoach::report::Summary::build(rows, roster, &rubric.spec().levels);
     if let Some(line) = summary.matching_vi() {
         eprintln!("thuhoach: {line}");
     }

@@ -346,7 +346,7 @@ fn a_roster_typed_by_a_secretary_gives_exact_participation_and_cells() {
     let roster = Roster::from_path(&roster_path).unwrap();
     assert_eq!(roster.members.len(), 11);
     let rubric = thuhoach::CompiledRubric::builtin().unwrap();
-    let s = Summary::build(&rows, Some(&roster), &rubric.spec.levels);
+    let s = Summary::build(&rows, Some(&roster), &rubric.spec().levels);
 
     let cells: Vec<(&str, Option<usize>, Option<usize>, usize)> = s
         .units
@@ -638,7 +638,7 @@ fn copies_name_the_other_author_and_one_members_files_count_once() {
     let rows = read_results(&results).unwrap();
     let roster = Roster::from_path(&roster_path).unwrap();
     let rubric = thuhoach::CompiledRubric::builtin().unwrap();
-    let s = Summary::build(&rows, Some(&roster), &rubric.spec.levels);
+    let s = Summary::build(&rows, Some(&roster), &rubric.spec().levels);
 
     assert_eq!(rows.len(), 4);
     assert_eq!(s.total.essays, 3, "one member's two files are one essay");

@@ -47,7 +47,7 @@ fn graded(
     a.score = Some(score);
     a.grade = Some(grade.to_string());
     a.grade_label = r
-        .spec
+        .spec()
         .levels
         .iter()
         .find(|l| l.id == grade)
@@ -371,7 +371,7 @@ fn roster_matches_names_typed_differently_and_lists_who_submitted_nothing() {
         ),
         failed(&r, "essays/07.docx", "không đọc được tệp"),
     ];
-    let s = Summary::build(&rows, Some(&roster), &r.spec.levels);
+    let s = Summary::build(&rows, Some(&roster), &r.spec().levels);
 
     let member = |i: usize| s.placements[i].member.map(|m| roster.members[m].row);
     // Roster rows: header on line 4, members from line 5.
@@ -465,7 +465,7 @@ fn the_same_name_in_two_cells_without_a_unit_matches_nobody() {
     let r = rubric();
     let roster = Roster::from_path(&fixture("roster.csv")).unwrap();
     let rows = vec![graded(&r, "an.docx", Some("nguyễn văn an"), None, "good")];
-    let s = Summary::build(&rows, Some(&roster), &r.spec.levels);
+    let s = Summary::build(&rows, Some(&roster), &r.spec().levels);
     assert_eq!(s.placements[0].member, None);
     let why = s.review_of(0).unwrap().reasons.join(" | ");
     assert!(why.contains("Trùng tên với 2 đảng viên"), "{why}");
@@ -519,7 +519,7 @@ fn a_roster_file_column_matches_by_path_and_xlsx_rosters_read() {
             "fair",
         ),
     ];
-    let s = Summary::build(&rows, Some(&roster), &r.spec.levels);
+    let s = Summary::build(&rows, Some(&roster), &r.spec().levels);
     let m: Vec<Option<usize>> = s.placements.iter().map(|p| p.member).collect();
     assert_eq!(m, vec![Some(0), Some(1), None], "by file only, not by name");
     assert_eq!(s.missing.len(), 1);
@@ -537,7 +537,7 @@ fn per_file_errors_are_counted_not_lost() {
     bad.unit = Some("Chi bộ 1".into());
     rows.push(bad);
     rows.push(failed(&r, "d.docx", "tệp rỗng"));
-    let s = Summary::build(&rows, None, &r.spec.levels);
+    let s = Summary::build(&rows, None, &r.spec().levels);
     assert_eq!(s.units[0].essays, 3);
     assert_eq!(s.units[0].errors, 1);
     assert_eq!(s.units[0].graded, 2);
@@ -607,7 +607,7 @@ fn review_list_has_copies_duplicates_off_topic_stuffing_repeats_and_borderline()
         reason: "Chưa có phần liên hệ bản thân".into(),
     }];
     rows.push(capped);
-    let s = Summary::build(&rows, None, &r.spec.levels);
+    let s = Summary::build(&rows, None, &r.spec().levels);
     let listed: Vec<&str> = s.review.iter().map(|i| rows[i.row].file.as_str()).collect();
     assert_eq!(
         listed,
@@ -665,7 +665,7 @@ fn docx_report_opens_and_says_what_the_committee_needs() {
         "Trịnh Văn Chép",
         "Sao chép từ văn bản tham chiếu",
         "test-report",
-        &r.reference.sha256,
+        &r.reference().sha256,
         "Times New Roman",
         "PHỤ LỤC",
         "w:orient=\"landscape\"",
@@ -701,7 +701,7 @@ fn html_report_is_one_self_contained_file_with_svg_bars() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<meta charset=\"utf-8\">"));
     let bars = html.matches("<svg").count();
-    let s = Summary::build(&rows, Some(&roster), &r.spec.levels);
+    let s = Summary::build(&rows, Some(&roster), &r.spec().levels);
     assert_eq!(
         bars,
         s.units.len() + 1,

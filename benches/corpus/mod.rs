@@ -984,7 +984,7 @@ fn resolution_sentences() -> Vec<&'static str> {
 /// by the engine's definition whichever sentences it drew.
 fn copyable_sentences() -> Vec<&'static str> {
     let rubric = thuhoach::CompiledRubric::builtin().expect("the built-in rubric compiles");
-    let base = &rubric.spec.references.base;
+    let base = &rubric.spec().references.base;
     resolution_sentences()
         .into_iter()
         .filter(|s| {

@@ -109,26 +109,88 @@ pub struct ConceptInfo {
     pub label: String,
 }
 
-/// A rubric checked and ready to grade with.
+/// A rubric checked and ready to grade with. Its parts are read through accessors: the
+/// compiled vectors are parallel to the spec (one entry per theme, rule, concept), so they are
+/// only ever built together, by [`CompiledRubric::from_toml`] and its siblings.
 #[derive(Debug, Clone)]
 pub struct CompiledRubric {
-    pub spec: Rubric,
-    pub reference: RubricRef,
-    pub matcher: PhraseMatcher,
-    pub measures: Vec<Measure>,
-    pub conditions: Vec<Condition>,
-    /// Level index of each rule's cap.
-    pub caps: Vec<usize>,
+    pub(crate) spec: Rubric,
+    pub(crate) reference: RubricRef,
+    pub(crate) matcher: PhraseMatcher,
+    /// What each matcher phrase counts for, indexed by phrase.
+    pub(crate) measures: Vec<Measure>,
+    /// One per rule of `spec.rules`.
+    pub(crate) conditions: Vec<Condition>,
+    /// Level index of each rule's cap, one per rule.
+    pub(crate) caps: Vec<usize>,
     /// Folder of the rubric file, against which its reference paths are resolved.
-    pub folder: Option<std::path::PathBuf>,
+    pub(crate) folder: Option<std::path::PathBuf>,
     /// Concepts of all themes, numbered as in [`Owner::Concept`].
-    pub concepts: Vec<ConceptInfo>,
+    pub(crate) concepts: Vec<ConceptInfo>,
     /// For each theme, the part it is scoped to.
-    pub theme_parts: Vec<Option<usize>>,
+    pub(crate) theme_parts: Vec<Option<usize>>,
     /// Hashes of the folded 4-syllable runs of the resolution's official text.
-    pub official: rustc_hash::FxHashSet<u64>,
+    pub(crate) official: rustc_hash::FxHashSet<u64>,
     /// Canonical keys of numbers that belong to the resolution.
-    pub resolution_numbers: rustc_hash::FxHashSet<String>,
+    pub(crate) resolution_numbers: rustc_hash::FxHashSet<String>,
+}
+
+impl CompiledRubric {
+    /// The rubric as written (themes, parts, criteria, levels, rules, references).
+    pub fn spec(&self) -> &Rubric {
+        &self.spec
+    }
+
+    /// Which rubric this is (id, version, SHA-256 of its text), as rows record it.
+    pub fn reference(&self) -> &RubricRef {
+        &self.reference
+    }
+
+    /// The compiled phrase matcher (every term, paraphrase and concept slot).
+    pub fn matcher(&self) -> &PhraseMatcher {
+        &self.matcher
+    }
+
+    /// What each matcher phrase counts for, indexed by the matcher's phrase number.
+    pub fn measures(&self) -> &[Measure] {
+        &self.measures
+    }
+
+    /// The compiled condition of each rule, in the order of `spec().rules`.
+    pub fn conditions(&self) -> &[Condition] {
+        &self.conditions
+    }
+
+    /// The level index each rule caps at, in the order of `spec().rules`.
+    pub fn caps(&self) -> &[usize] {
+        &self.caps
+    }
+
+    /// The folder of the rubric file (reference paths are relative to it); `None` for a
+    /// built-in rubric.
+    pub fn folder(&self) -> Option<&Path> {
+        self.folder.as_deref()
+    }
+
+    /// Concepts of all themes, numbered as in [`Owner::Concept`].
+    pub fn concepts(&self) -> &[ConceptInfo] {
+        &self.concepts
+    }
+
+    /// For each theme (in `spec().themes` order), the part it is scoped to.
+    pub fn theme_parts(&self) -> &[Option<usize>] {
+        &self.theme_parts
+    }
+
+    /// Hashes of the folded 4-syllable runs of the resolution's official text.
+    pub fn official(&self) -> &rustc_hash::FxHashSet<u64> {
+        &self.official
+    }
+
+    /// Canonical keys of numbers that belong to the resolution.
+    pub fn resolution_numbers(&self) -> &rustc_hash::FxHashSet<String> {
+        &self.resolution_numbers
+    }
 }
 
 impl CompiledRubric {
@@ -689,6 +751,23 @@ pub fn describe(r: &CompiledRubric) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accessors_show_vectors_parallel_to_the_spec() {
+        let r = CompiledRubric::builtin().unwrap();
+        let spec = r.spec();
+        assert!(!spec.rules.is_empty() && !spec.themes.is_empty());
+        assert_eq!(r.conditions().len(), spec.rules.len());
+        assert_eq!(r.caps().len(), spec.rules.len());
+        assert!(r.caps().iter().all(|&c| c < spec.levels.len()));
+        assert_eq!(r.theme_parts().len(), spec.themes.len());
+        let concepts: usize = spec.themes.iter().map(|t| t.concepts.len()).sum();
+        assert_eq!(r.concepts().len(), concepts);
+        assert!(r.concepts().iter().all(|c| c.theme < spec.themes.len()));
+        assert!(!r.measures().is_empty());
+        assert!(r.folder().is_none(), "built in");
+        assert_eq!(r.reference(), &r.reference);
+    }
 
     #[test]
     fn builtin_rubric_compiles() {
