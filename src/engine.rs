@@ -99,6 +99,7 @@ struct OriginalityCheck {
 }
 
 impl Grader {
+    /// A grader for `rubric`, without references or near-duplicate partners.
     pub fn new(rubric: CompiledRubric) -> Self {
         Grader {
             rubric,
@@ -152,6 +153,7 @@ impl Grader {
         Ok(Grader::new(CompiledRubric::builtin()?))
     }
 
+    /// The rubric this grader grades with.
     pub fn rubric(&self) -> &CompiledRubric {
         &self.rubric
     }
@@ -337,10 +339,12 @@ impl DoneSet {
         self.done.get(file).is_some_and(|s| s == sha256)
     }
 
+    /// How many files are done.
     pub fn len(&self) -> usize {
         self.done.len()
     }
 
+    /// Nothing is done yet.
     pub fn is_empty(&self) -> bool {
         self.done.is_empty()
     }

@@ -705,13 +705,15 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let grader = Grader::new(load_rubric(rubric.as_deref())?);
             let files = thuhoach::collect_inputs(&paths)?;
             let idx = EssayIndex::open_or_create(&index)?;
-            let report = grader.index_files(&idx, &files, jobs.unwrap_or(0), prune, |row| {
-                eprintln!(
-                    "thuhoach: {}: {}",
-                    row.file,
-                    row.error.as_deref().unwrap_or("")
-                );
-            })?;
+            let report = grader
+                .index_files(&idx, &files, jobs.unwrap_or(0), prune, |row| {
+                    eprintln!(
+                        "thuhoach: {}: {}",
+                        row.file,
+                        row.error.as_deref().unwrap_or("")
+                    );
+                })
+                .with_context(|| format!("không lập được chỉ mục {}", index.display()))?;
             eprintln!(
                 "Đã lập chỉ mục {} bài ({} tệp lỗi, {} bài đã xóa); chỉ mục có {} bài.",
                 report.indexed, report.failed, report.removed, report.total
