@@ -26,7 +26,7 @@ const REPEAT_MIN_WORDS: usize = 5;
 const MAX_LIST_ITEMS: usize = 12;
 
 /// How well one theme of the rubric is covered.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ThemeResult {
     pub id: String,
     pub label: String,
@@ -48,7 +48,7 @@ pub struct ThemeResult {
 }
 
 /// How a theme was recognized.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Recognition {
     /// Only the resolution's own terms.
@@ -71,7 +71,7 @@ impl Recognition {
 }
 
 /// One aspect of a part (e.g. concrete facts about one's own unit).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AspectResult {
     pub id: String,
     pub label: String,
@@ -82,7 +82,7 @@ pub struct AspectResult {
 }
 
 /// One part of the essay: awareness, relation, or commitments and proposals.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PartResult {
     pub id: String,
     pub label: String,
@@ -94,7 +94,7 @@ pub struct PartResult {
 }
 
 /// Measured shares behind the quality flags, for explanations.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Signals {
     /// Share of the body's syllables inside real sentences.
     pub real_sentence_share: f64,

@@ -94,7 +94,7 @@ impl Default for Thresholds {
 
 /// A passage of an essay: byte offsets into the essay's original text, and that text (white
 /// space collapsed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -102,7 +102,7 @@ pub struct Span {
 }
 
 /// What one reference contributed to an essay.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceMatch {
     /// The reference's name (its path when read from a file).
     pub reference: String,
@@ -159,7 +159,7 @@ pub struct DuplicateReport {
 }
 
 /// A near-duplicate partner of an essay, for its grade row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DuplicatePartner {
     pub file: String,
     pub similarity: f64,
@@ -243,7 +243,7 @@ impl ReferenceSet {
 }
 
 /// The originality part of an essay's grade row.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Originality {
     /// Share of the body copied from references (see [`ReferenceCheck::copied_share`]).
     pub copied_share: f64,

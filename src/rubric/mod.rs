@@ -76,9 +76,12 @@ pub struct RubricError {
 }
 
 /// Which rubric produced a result: its id and the SHA-256 of its file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct RubricRef {
+    /// The rubric's id (`[rubric] id`, e.g. `dai-hoi-xiii`).
     pub id: String,
+    /// SHA-256 (hex) of the rubric file's bytes: two rows graded under the same rubric text
+    /// carry the same hash.
     pub sha256: String,
 }
 
