@@ -344,3 +344,6 @@ pub fn review(findings: &Findings, g: &Grade, rubric: &CompiledRubric) -> Vec<St
     }
     out
 }
+
+#[cfg(test)]
+mod tests;
