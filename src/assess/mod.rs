@@ -1095,3 +1095,6 @@ fn sections(
     }
     out
 }
+
+#[cfg(test)]
+mod tests;
