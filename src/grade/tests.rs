@@ -148,7 +148,7 @@ fn rule(when: &str, cap: &str, extra: &str) -> String {
     format!("[[rules]]\nwhen = \"{when}\"\ncap = \"{cap}\"\nreason = \"lý do {when}\"\n{extra}\n")
 }
 
-fn level_id<'r>(r: &'r CompiledRubric, level: usize) -> &'r str {
+fn level_id(r: &CompiledRubric, level: usize) -> &str {
     &r.spec.levels[level].id
 }
 
