@@ -82,6 +82,7 @@ pub struct Assessment {
     /// Copying from references and near-duplicates in the batch, when they were checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originality: Option<crate::originality::Originality>,
+    /// The rubric graded with: its id and the SHA-256 of its file.
     pub rubric: RubricRef,
     /// Why a person should look at this grade before it stands (Vietnamese); empty when
     /// nothing calls for it. Kept short: conflicting evidence, a score at a threshold, mixed
@@ -199,10 +200,15 @@ impl Assessment {
 pub struct Grade {
     /// Index of the highest level the fired rules allow, if any fired.
     pub ceiling: Option<usize>,
+    /// Points out of 100, one decimal.
     pub score: f64,
+    /// Index of the level after caps (0 is the highest).
     pub level: usize,
+    /// Index of the level the score alone gives.
     pub uncapped_level: usize,
+    /// Points per criterion, rounded.
     pub criteria: Vec<CriterionScore>,
+    /// Rules that lowered the level, in rubric order.
     pub caps: Vec<AppliedCap>,
 }
 

@@ -69,7 +69,9 @@ pub enum DraftError {
 /// A drafted rubric: its TOML text and how many themes it proposes.
 #[derive(Debug, Clone)]
 pub struct Draft {
+    /// The drafted rubric, as TOML with comments.
     pub toml: String,
+    /// Themes proposed.
     pub themes: usize,
 }
 
