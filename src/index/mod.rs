@@ -71,14 +71,18 @@ const RERANK_CHUNK: usize = 100;
 /// Why the index could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
+    /// No index at the folder given.
     #[error("không tìm thấy chỉ mục ở {0} (tạo bằng `thuhoach index … --index {0}`)")]
     Missing(String),
+    /// The folder holds something else, or an index of another format version: (folder,
+    /// found, needed).
     #[error("{0} không phải chỉ mục của thuhoach hoặc được tạo bởi phiên bản khác (định dạng {1}, cần {2}); hãy tạo lại chỉ mục")]
     Incompatible(String, String, u32),
     #[error("{0}")]
     Query(#[from] QueryError),
     #[error("lỗi chỉ mục: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// The index folder cannot be read or written.
     #[error("lỗi đọc/ghi chỉ mục: {0}")]
     Io(#[from] std::io::Error),
 }
