@@ -27,43 +27,15 @@ impl Default for Knobs {
     }
 }
 
+/// Levels, criteria and rubric id shared with the grade tests.
+const RUBRIC_HEAD: &str = include_str!("../../tests/fixtures/rubrics/unit-levels-criteria.toml");
+
 fn rubric_with(k: Knobs) -> CompiledRubric {
     let text = format!(
-        r#"
-[rubric]
-id = "assess-test"
-title = "Barem thử"
+        r#"{HEAD}
 
 [length]
 min_words = {min_words}
-
-[[levels]]
-id = "good"
-label = "Tốt"
-min_score = 75.0
-
-[[levels]]
-id = "poor"
-label = "Chưa đạt"
-min_score = 0.0
-
-[[criteria]]
-id = "awareness"
-label = "Nhận thức"
-max = 50.0
-measure = "themes"
-
-[[criteria]]
-id = "relation"
-label = "Liên hệ"
-max = 30.0
-measure = "part:relation"
-
-[[criteria]]
-id = "proposals"
-label = "Đề xuất"
-max = 20.0
-measure = "part:proposals"
 
 [[themes]]
 id = "digital"
@@ -114,6 +86,7 @@ restated_floor = {restated_floor}
         negatable = k.negatable,
         restated_floor = k.restated_floor,
         min_words = k.min_words,
+        HEAD = RUBRIC_HEAD,
     );
     let dir = match tempfile::tempdir() {
         Ok(d) => d,

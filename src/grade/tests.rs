@@ -5,52 +5,14 @@ use super::*;
 use crate::assess::{Findings, Flag, PartResult, Signals, ThemeResult};
 use crate::rubric::CompiledRubric;
 
+/// Levels, criteria and rubric id shared with the assess tests.
+const RUBRIC_HEAD: &str = include_str!("../../tests/fixtures/rubrics/unit-levels-criteria.toml");
+
 /// Levels good ≥ 75, fair ≥ 42, average ≥ 10, poor; criteria awareness 50 (themes), relation
 /// 30, proposals 20; themes a, b required, c, d not; `rules` appended as written.
 fn rubric(rules: &str) -> CompiledRubric {
     let text = format!(
-        r#"
-[rubric]
-id = "unit-test"
-title = "Barem thử"
-
-[[levels]]
-id = "good"
-label = "Tốt"
-min_score = 75.0
-
-[[levels]]
-id = "fair"
-label = "Khá"
-min_score = 42.0
-
-[[levels]]
-id = "average"
-label = "Trung bình"
-min_score = 10.0
-
-[[levels]]
-id = "poor"
-label = "Chưa đạt"
-min_score = 0.0
-
-[[criteria]]
-id = "awareness"
-label = "Nhận thức"
-max = 50.0
-measure = "themes"
-
-[[criteria]]
-id = "relation"
-label = "Liên hệ"
-max = 30.0
-measure = "part:relation"
-
-[[criteria]]
-id = "proposals"
-label = "Đề xuất"
-max = 20.0
-measure = "part:proposals"
+        r#"{HEAD}
 
 [[themes]]
 id = "a"
@@ -87,7 +49,8 @@ id = "proposals"
 label = "Đề xuất"
 
 {rules}
-"#
+"#,
+        HEAD = RUBRIC_HEAD
     );
     match CompiledRubric::from_toml(&text, "unit-test.toml") {
         Ok(r) => r,
