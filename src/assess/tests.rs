@@ -391,3 +391,57 @@ fn a_cue_lead_in_credits_the_items_of_its_list() {
     let f = with("Để thực hiện tốt Nghị quyết, tôi xin cam kết như sau đây.");
     assert_eq!(aspect(&f, "proposals", "commitment").sentences, 1);
 }
+
+#[test]
+fn paragraphs_repeated_verbatim_are_repeated_text() {
+    let r = rubric();
+    let f = assess(&essay(&[OWN_THEME, REPORT[0], REPORT[1]]), &r);
+    assert_eq!(f.signals.repeated_share, 0.0);
+    assert!(!f.flags.contains(&Flag::RepeatedText));
+    // The same paragraph three more times, with other spacing: still the same text.
+    let again = REPORT[0].replace(" ", "  ");
+    let f = assess(
+        &essay(&[OWN_THEME, REPORT[0], REPORT[1], &again, &again, &again]),
+        &r,
+    );
+    assert!(
+        f.signals.repeated_share >= 0.25,
+        "{}",
+        f.signals.repeated_share
+    );
+    assert!(f.flags.contains(&Flag::RepeatedText));
+}
+
+#[test]
+fn a_list_of_slogans_is_keyword_stuffing() {
+    let r = rubric();
+    let slogans = [
+        "- Chuyển đổi số - Đột phá - Phát triển - Bền vững",
+        "- Đoàn kết - Dân chủ - Kỷ cương - Sáng tạo",
+        "- Khát vọng - Hùng cường - Thịnh vượng - Hạnh phúc",
+        "- Kinh tế số - Xã hội số - Chính phủ số - Công dân số",
+        "- Đổi mới - Hội nhập - Hiệu quả - Minh bạch",
+        "- Trách nhiệm - Kỷ luật - Gương mẫu - Tiên phong",
+        "- Nguồn nhân lực - Hạ tầng - Thể chế - Khoa học",
+    ];
+    let f = assess(&essay(&slogans), &r);
+    assert!(
+        f.signals.real_sentence_share < 0.45,
+        "{}",
+        f.signals.real_sentence_share
+    );
+    assert!(f.flags.contains(&Flag::KeywordStuffing));
+    let f = assess(&essay(&[OWN_THEME, REPORT[0], REPORT[1]]), &r);
+    assert!(f.signals.real_sentence_share > 0.9);
+    assert!(!f.flags.contains(&Flag::KeywordStuffing));
+}
+
+#[test]
+fn an_essay_without_the_resolutions_content_is_off_topic() {
+    let r = rubric(); // min_theme_hits = 1
+    let f = assess(&essay(&REPORT), &r);
+    assert_eq!(f.signals.themes_covered, 0);
+    assert!(f.flags.contains(&Flag::OffTopic));
+    let f = assess(&essay(&[OWN_THEME, REPORT[0]]), &r);
+    assert!(!f.flags.contains(&Flag::OffTopic));
+}
