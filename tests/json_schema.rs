@@ -141,7 +141,8 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 
 /// A batch with every kind of row: the demo essays, a near-duplicate of one of them, a good
 /// essay, a .docx that is not a zip, an empty file and an off-topic essay; checked against the
-/// resolution's text so the originality section is filled.
+/// resolution's text so the originality section is filled. Rows of `--format jsonl` and
+/// `--format json` alike.
 #[test]
 fn every_row_of_a_real_grade_run_validates_against_the_committed_schema() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -178,6 +179,20 @@ fn every_row_of_a_real_grade_run_validates_against_the_committed_schema() {
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
     assert_eq!(rows.len(), 8 + 4, "one row per file");
+    // `--format json` writes the same rows as one array.
+    let array = thuhoach!(
+        "grade",
+        &demo,
+        dir.path(),
+        "--reference",
+        &reference,
+        "--dupes",
+        "on",
+        "--format",
+        "json"
+    );
+    let array: Value = serde_json::from_slice(&array.stdout).expect("a JSON array");
+    assert_eq!(array, Value::Array(rows.clone()));
 
     let schema = committed();
     let open = jsonschema::validator_for(&schema).expect("schema compiles");
