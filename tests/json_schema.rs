@@ -157,17 +157,20 @@ fn every_row_of_a_real_grade_run_validates_against_the_committed_schema() {
     write(dir.path(), "empty.txt", b"");
     write(dir.path(), "off_topic.txt", OFF_TOPIC.as_bytes());
     let reference = root().join("tests/fixtures/originality/resolution.txt");
-    let out = thuhoach!(
-        "grade",
-        &demo,
-        dir.path(),
-        "--reference",
-        &reference,
-        "--dupes",
-        "on",
-        "--format",
-        "jsonl"
-    );
+    let run = |format: &str| {
+        thuhoach!(
+            "grade",
+            &demo,
+            dir.path(),
+            "--reference",
+            &reference,
+            "--dupes",
+            "on",
+            "--format",
+            format
+        )
+    };
+    let out = run("jsonl");
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -180,17 +183,7 @@ fn every_row_of_a_real_grade_run_validates_against_the_committed_schema() {
         .collect();
     assert_eq!(rows.len(), 8 + 4, "one row per file");
     // `--format json` writes the same rows as one array.
-    let array = thuhoach!(
-        "grade",
-        &demo,
-        dir.path(),
-        "--reference",
-        &reference,
-        "--dupes",
-        "on",
-        "--format",
-        "json"
-    );
+    let array = run("json");
     let array: Value = serde_json::from_slice(&array.stdout).expect("a JSON array");
     assert_eq!(array, Value::Array(rows.clone()));
 
