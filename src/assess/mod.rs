@@ -24,11 +24,15 @@ const REPEAT_MIN_WORDS: usize = 5;
 const MAX_LIST_ITEMS: usize = 12;
 
 /// How well one theme of the rubric is covered.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ThemeResult {
+    /// The theme's id in the rubric.
     pub id: String,
+    /// The theme's label (Vietnamese).
     pub label: String,
+    /// At least one term or concept of the theme was found in a counted body sentence.
     pub covered: bool,
+    /// The rubric marks the theme required.
     pub required: bool,
     /// Share of the theme's credit earned, 0–1.
     pub credit: f64,
@@ -46,7 +50,7 @@ pub struct ThemeResult {
 }
 
 /// How a theme was recognized.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Recognition {
     /// Only the resolution's own terms.
@@ -69,30 +73,41 @@ impl Recognition {
 }
 
 /// One aspect of a part (e.g. concrete facts about one's own unit).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AspectResult {
+    /// The aspect's id in the rubric.
     pub id: String,
+    /// The aspect's label (Vietnamese).
     pub label: String,
+    /// Sentences that earned the aspect.
     pub sentences: usize,
+    /// Sentences needed for full credit.
     pub target: usize,
+    /// Share of the aspect's credit earned, 0–1.
     pub credit: f64,
+    /// Up to two sentences that earned it, as written.
     pub evidence: Vec<String>,
 }
 
 /// One part of the essay: awareness, relation, or commitments and proposals.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PartResult {
+    /// The part's id in the rubric.
     pub id: String,
+    /// The part's label (Vietnamese).
     pub label: String,
+    /// The essay has the part: two sentences earned it, or one under its own heading.
     pub found: bool,
     /// The essay has a heading that opens this part.
     pub heading: bool,
+    /// Weighted credit of its aspects, 0–1.
     pub credit: f64,
+    /// Every aspect of the part, in rubric order.
     pub aspects: Vec<AspectResult>,
 }
 
 /// Measured shares behind the quality flags, for explanations.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Signals {
     /// Share of the body's syllables inside real sentences.
     pub real_sentence_share: f64,
@@ -140,10 +155,15 @@ fn one() -> f64 {
 /// Everything assessment found in one essay.
 #[derive(Debug, Clone)]
 pub struct Findings {
+    /// Length in syllables.
     pub words: usize,
+    /// Every theme of the rubric, in rubric order.
     pub themes: Vec<ThemeResult>,
+    /// Every part of the rubric, in rubric order.
     pub parts: Vec<PartResult>,
+    /// Flags raised by the text (originality flags are added by the grader).
     pub flags: Vec<Flag>,
+    /// The measured shares behind the flags.
     pub signals: Signals,
     /// Points per criterion, in rubric order, before rounding.
     pub criteria: Vec<f64>,
@@ -1128,3 +1148,6 @@ fn sections(
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

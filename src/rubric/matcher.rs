@@ -71,9 +71,11 @@ const NOT_IN_VOCABULARY: u32 = u32::MAX;
 /// One occurrence of a phrase in a text.
 #[derive(Debug, Clone, Copy)]
 pub struct Hit {
+    /// Index of the phrase in the matcher.
     pub phrase: usize,
     /// First token of the occurrence.
     pub token: usize,
+    /// Length of the occurrence in tokens.
     pub len: usize,
 }
 

@@ -17,11 +17,13 @@ use super::symap::SyllableMap;
 pub struct Token {
     /// Byte range in the original text.
     pub start: u32,
+    /// End of the byte range (exclusive).
     pub end: u32,
     key: (u32, u32),
     fold: (u32, u32),
     /// Index of the sentence holding the token.
     pub sentence: u32,
+    /// What the syllable is made of (letters, diacritics).
     pub info: SyllableInfo,
 }
 
@@ -38,25 +40,35 @@ pub enum Heading {
 /// A sentence: a byte span and the tokens inside it.
 #[derive(Debug, Clone)]
 pub struct Sentence {
+    /// Byte range in the original text.
     pub span: Range<usize>,
+    /// Indices of its tokens.
     pub tokens: Range<usize>,
+    /// Index of the paragraph holding it.
     pub paragraph: usize,
 }
 
 /// A paragraph (a non-empty line of the text).
 #[derive(Debug, Clone)]
 pub struct Paragraph {
+    /// Byte range in the original text.
     pub span: Range<usize>,
+    /// Indices of its sentences.
     pub sentences: Range<usize>,
+    /// The kind of heading the paragraph is, if it is one.
     pub heading: Option<Heading>,
 }
 
 /// A text seen through the analyzer.
 #[derive(Debug, Clone)]
 pub struct Analyzed<'a> {
+    /// The original text.
     pub text: &'a str,
+    /// Its syllables.
     pub tokens: Vec<Token>,
+    /// Its sentences.
     pub sentences: Vec<Sentence>,
+    /// Its paragraphs.
     pub paragraphs: Vec<Paragraph>,
     keys: String,
     folds: String,
