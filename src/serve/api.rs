@@ -396,11 +396,7 @@ pub async fn load_essay(
         let Some((stored, entry, review)) = ws.essay(id)? else {
             return Ok(None);
         };
-        let decisions = ws
-            .decisions()?
-            .into_iter()
-            .filter(|d| d.essay_id == Some(id))
-            .collect();
+        let decisions = ws.decisions_of(id)?;
         let summary = summary_of(entry, review.clone(), &ws);
         Ok(Some(EssayDetail {
             id,
@@ -427,14 +423,22 @@ async fn essay(State(state): State<AppState>, _auth: ApiAuth, Path(id): Path<i64
     }
 }
 
-/// Runs a search with the index of `thuhoach search`.
+/// Runs a search with the index of `thuhoach search`. At most one search per core runs at a
+/// time (`AppState::searching`): more would only share the cores, slowing every search and
+/// the pages served meanwhile.
 pub async fn run_search(
-    ws: std::sync::Arc<Workspace>,
+    state: &AppState,
     q: String,
     grade: Option<String>,
     unit: Option<String>,
     limit: usize,
 ) -> Result<SearchAnswer, ServeError> {
+    let _permit = state
+        .searching
+        .acquire()
+        .await
+        .map_err(|e| ServeError::Data(format!("tác vụ bị dừng: {e}")))?;
+    let ws = state.ws.clone();
     blocking(move || {
         let opts = SearchOptions {
             unit: unit.filter(|u| !u.trim().is_empty()),
@@ -473,7 +477,7 @@ async fn search(
         return error(StatusCode::BAD_REQUEST, "thiếu từ cần tìm (q)");
     }
     let limit = q.limit.unwrap_or(20).clamp(1, 500);
-    match run_search(state.ws.clone(), q.q, q.grade, q.unit, limit).await {
+    match run_search(&state, q.q, q.grade, q.unit, limit).await {
         Ok(answer) => Json(answer).into_response(),
         Err(e) => from_serve_error(e),
     }

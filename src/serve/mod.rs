@@ -117,6 +117,9 @@ pub fn router(workspace: Arc<Workspace>, max_upload_bytes: usize) -> axum::Route
         ws: workspace,
         limiter: Arc::new(auth::LoginLimiter::default()),
         max_upload_bytes,
+        searching: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
     };
     pages::routes(max_upload_bytes)
         .merge(api::routes())
@@ -135,6 +138,8 @@ pub struct AppState {
     pub(crate) ws: Arc<Workspace>,
     pub(crate) limiter: Arc<auth::LoginLimiter>,
     pub(crate) max_upload_bytes: usize,
+    /// Searches running at once (one per core).
+    pub(crate) searching: Arc<tokio::sync::Semaphore>,
 }
 
 /// Hashes a password with argon2 (for `thuhoach user add`).

@@ -202,7 +202,7 @@ async fn logout(
     }
     let hash = auth.token_hash().to_string();
     let ws = state.ws.clone();
-    let _ = blocking(move || ws.with_store(|s| s.delete_session(&hash))).await;
+    let _ = blocking(move || ws.end_session(&hash)).await;
     (
         StatusCode::SEE_OTHER,
         [
@@ -769,7 +769,7 @@ async fn search_page(
         grade_options(&state.ws, q.grade.as_deref(), true)
     );
     if let Some(query) = q.q.clone().filter(|s| !s.trim().is_empty()) {
-        match api::run_search(state.ws.clone(), query, q.grade.clone(), q.unit.clone(), 50).await {
+        match api::run_search(&state, query, q.grade.clone(), q.unit.clone(), 50).await {
             Ok(answer) => {
                 let _ = write!(
                     b,

@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS decisions(
     at TEXT NOT NULL,
     hash TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS decisions_by_essay ON decisions(essay_id);
 CREATE TABLE IF NOT EXISTS settings(
     key TEXT PRIMARY KEY,
     value BLOB NOT NULL
@@ -119,6 +120,14 @@ pub struct Decision {
     pub hash: String,
 }
 
+/// A valid session: who, the CSRF token of its forms, when it ends (seconds since the epoch).
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+    pub expires: i64,
+}
+
 /// A batch of imported essays (start-up paths or an upload) and its progress.
 #[derive(Debug, Clone)]
 pub struct Batch {
@@ -162,6 +171,16 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
+        Ok(Store { conn })
+    }
+
+    /// Opens a read-only connection to the database at `path`, already created by
+    /// [`Store::open`]. In WAL mode readers do not block each other nor the writer, and see
+    /// every committed write.
+    pub fn open_reader(path: &Path) -> Result<Store, ServeError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "query_only", "ON")?;
         Ok(Store { conn })
     }
 
@@ -218,11 +237,8 @@ impl Store {
     pub fn essay(&self, id: i64) -> Result<Option<StoredEssay>, ServeError> {
         let found: Option<(String, Option<String>)> = self
             .conn
-            .query_row(
-                "SELECT row, text FROM essays WHERE id = ?1",
-                params![id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT row, text FROM essays WHERE id = ?1")?
+            .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         found
             .map(|(row, text)| {
@@ -355,24 +371,26 @@ impl Store {
     }
 
     /// The signed-in user and the session's CSRF token, if the session is valid.
-    pub fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, ServeError> {
-        let found: Option<(String, String, String)> = self
+    pub fn session(&self, token_hash: &str) -> Result<Option<Session>, ServeError> {
+        let found: Option<(String, String, String, i64)> = self
             .conn
-            .query_row(
-                "SELECT s.user, u.role, s.csrf FROM sessions s JOIN users u ON u.name = s.user
+            .prepare_cached(
+                "SELECT s.user, u.role, s.csrf, s.expires FROM sessions s JOIN users u ON u.name = s.user
                  WHERE s.token_hash = ?1 AND s.expires >= ?2",
-                params![token_hash, now()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            )?
+            .query_row(params![token_hash, now()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()?;
-        Ok(found.and_then(|(name, role, csrf)| {
-            Some((
-                User {
+        Ok(found.and_then(|(name, role, csrf, expires)| {
+            Some(Session {
+                user: User {
                     name,
                     role: Role::parse(&role)?,
                 },
                 csrf,
-            ))
+                expires,
+            })
         }))
     }
 
@@ -395,10 +413,20 @@ impl Store {
     }
 
     pub fn decisions(&self) -> Result<Vec<Decision>, ServeError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, essay_id, file, previous, grade, reason, by, at, hash FROM decisions ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([], |r| {
+        self.decisions_where("1", None)
+    }
+
+    /// The decisions about one essay, in log order.
+    pub fn decisions_of(&self, essay_id: i64) -> Result<Vec<Decision>, ServeError> {
+        self.decisions_where("essay_id = ?1", Some(essay_id))
+    }
+
+    fn decisions_where(&self, cond: &str, id: Option<i64>) -> Result<Vec<Decision>, ServeError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT seq, essay_id, file, previous, grade, reason, by, at, hash FROM decisions WHERE {cond} ORDER BY seq",
+        ))?;
+        let params: Vec<i64> = id.into_iter().collect();
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
             Ok(Decision {
                 seq: r.get::<_, i64>(0)? as u64,
                 essay_id: r.get(1)?,

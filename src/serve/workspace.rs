@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rayon::prelude::*;
 
-use super::store::{light_row, Batch, Decision, Role, Store, StoredEssay};
+use super::store::{light_row, Batch, Decision, Role, Session, Store, StoredEssay};
 use super::ServeError;
 use crate::audit::{self, DecisionLog, NewDecision};
 use crate::index::{EssayIndex, SearchOptions, SearchResults};
@@ -21,6 +21,11 @@ const ROSTER_KEY: &str = "roster";
 const ROSTER_EXT_KEY: &str = "roster_ext";
 /// Rows graded and committed together during an import (progress is reported per chunk).
 const IMPORT_CHUNK: usize = 500;
+/// Searches whose answers are kept until the index changes (reviewers page through and
+/// repeat the same searches).
+const SEARCH_CACHE: usize = 512;
+/// Idle read connections kept open.
+const MAX_IDLE_READERS: usize = 16;
 
 /// A file of an upload, by its display name, and what reading it gave.
 pub type ReadUpload = (String, Result<RawDocument, IngestError>);
@@ -104,9 +109,29 @@ pub struct EssayPage {
     pub entries: Vec<(Entry, Vec<String>)>,
 }
 
+/// Sessions seen recently; `generation` counts the times it was emptied, so a lookup that
+/// raced with a sign-out does not put the ended session back.
+#[derive(Default)]
+struct SessionCache {
+    generation: u64,
+    valid: HashMap<String, Session>,
+}
+
+/// Answers of recent searches, valid for one state of the index (`generation`).
+struct SearchCache {
+    generation: u64,
+    answers: lru::LruCache<String, SearchResults>,
+}
+
 pub struct Workspace {
     dir: PathBuf,
+    /// The one writing connection (and reads that must follow a write in order).
     store: Mutex<Store>,
+    /// Idle read-only connections: readers work in parallel (WAL), never behind the writer.
+    readers: Mutex<Vec<Store>>,
+    /// Valid sessions seen recently, by token hash; dropped on sign-out and user changes.
+    sessions: RwLock<SessionCache>,
+    search_cache: Mutex<SearchCache>,
     index: EssayIndex,
     /// One index writer at a time.
     index_write: Mutex<()>,
@@ -142,6 +167,15 @@ impl Workspace {
         let ws = Workspace {
             dir: dir.to_path_buf(),
             store: Mutex::new(store),
+            readers: Mutex::new(Vec::new()),
+            sessions: RwLock::new(SessionCache::default()),
+            search_cache: Mutex::new(SearchCache {
+                generation: 0,
+                answers: lru::LruCache::new(
+                    std::num::NonZeroUsize::new(SEARCH_CACHE)
+                        .unwrap_or(std::num::NonZeroUsize::MIN),
+                ),
+            }),
             index,
             index_write: Mutex::new(()),
             log,
@@ -156,6 +190,80 @@ impl Workspace {
 
     fn store(&self) -> Result<MutexGuard<'_, Store>, ServeError> {
         self.store.lock().map_err(|_| poisoned())
+    }
+
+    /// Runs `f` on a read-only connection of the pool (opened when none is idle).
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, ServeError>,
+    ) -> Result<T, ServeError> {
+        let idle = self.readers.lock().map_err(|_| poisoned())?.pop();
+        let reader = match idle {
+            Some(r) => r,
+            None => Store::open_reader(&db_path(&self.dir))?,
+        };
+        let out = f(&reader);
+        let mut idle = self.readers.lock().map_err(|_| poisoned())?;
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(reader);
+        }
+        out
+    }
+
+    /// The valid session of a token hash, from memory when it was seen before.
+    pub(crate) fn session(&self, token_hash: &str) -> Result<Option<Session>, ServeError> {
+        if let Some(s) = self.cached_session(token_hash) {
+            return Ok(Some(s));
+        }
+        let generation = self.sessions.read().map_err(|_| poisoned())?.generation;
+        let found = self.read(|s| s.session(token_hash))?;
+        if let Some(s) = &found {
+            let mut cache = self.sessions.write().map_err(|_| poisoned())?;
+            if cache.generation == generation {
+                if cache.valid.len() >= 10_000 {
+                    cache.valid.clear();
+                }
+                cache.valid.insert(token_hash.to_string(), s.clone());
+            }
+        }
+        Ok(found)
+    }
+
+    /// The session of a token hash if it is in memory and not expired (no database work).
+    pub(crate) fn cached_session(&self, token_hash: &str) -> Option<Session> {
+        let cache = self.sessions.read().ok()?;
+        cache
+            .valid
+            .get(token_hash)
+            .filter(|s| s.expires >= super::store::now())
+            .cloned()
+    }
+
+    /// Signs a session out.
+    pub(crate) fn end_session(&self, token_hash: &str) -> Result<(), ServeError> {
+        let deleted = self.store()?.delete_session(token_hash);
+        self.forget_sessions();
+        deleted
+    }
+
+    /// Drops the sessions held in memory (after a sign-out or a change of users): the next
+    /// request of each reads its session from the database again.
+    fn forget_sessions(&self) {
+        let mut cache = match self.sessions.write() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        cache.generation += 1;
+        cache.valid.clear();
+    }
+
+    /// Marks the search index as changed: cached answers are dropped, and answers computed
+    /// before the change are not cached.
+    fn index_changed(&self) {
+        if let Ok(mut cache) = self.search_cache.lock() {
+            cache.generation += 1;
+            cache.answers.clear();
+        }
     }
 
     /// Decisions the log holds but the table lacks are copied in; essays the database holds
@@ -199,6 +307,7 @@ impl Workspace {
                 }
             }
             writer.commit()?;
+            self.index_changed();
         }
         let mut catalog = self.catalog.write().map_err(|_| poisoned())?;
         for (id, row) in rows {
@@ -347,6 +456,7 @@ impl Workspace {
             }
         }
         writer.commit()?;
+        self.index_changed();
         let ids = self.store()?.put_essays(batch, &items)?;
         let mut catalog = self.catalog.write().map_err(|_| poisoned())?;
         for (id, (row, _)) in ids.iter().zip(items) {
@@ -495,14 +605,11 @@ impl Workspace {
     pub fn list(&self, filter: &EssayFilter) -> Result<EssayPage, ServeError> {
         let mut entries = self.entries()?;
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            let hits = self.search(
-                q,
-                &SearchOptions {
-                    limit: entries.len().max(1),
-                    ..SearchOptions::default()
-                },
-            )?;
-            let files: HashSet<String> = hits.hits.into_iter().map(|h| h.file).collect();
+            let files: HashSet<String> = self
+                .index
+                .matching_files(q, &SearchOptions::default())?
+                .into_iter()
+                .collect();
             entries.retain(|(e, _)| files.contains(&e.row.file));
         }
         if let Some(g) = filter.grade.as_deref().filter(|g| !g.is_empty()) {
@@ -557,7 +664,7 @@ impl Workspace {
 
     /// One essay with its text, its catalogue entry and review reasons.
     pub fn essay(&self, id: i64) -> Result<Option<(StoredEssay, Entry, Vec<String>)>, ServeError> {
-        let Some(stored) = self.store()?.essay(id)? else {
+        let Some(stored) = self.read(|s| s.essay(id))? else {
             return Ok(None);
         };
         let summary = self.summary()?;
@@ -572,8 +679,24 @@ impl Workspace {
         Ok(Some((stored, catalog.entries[i].clone(), reasons)))
     }
 
+    /// A search with the engine of `thuhoach search`; answers are kept until the index
+    /// changes.
     pub fn search(&self, q: &str, opts: &SearchOptions) -> Result<SearchResults, ServeError> {
-        Ok(self.index.search(q, opts)?)
+        let key = serde_json::to_string(&(q, opts))
+            .map_err(|e| ServeError::Data(format!("không ghi được câu tìm: {e}")))?;
+        let generation = {
+            let mut cache = self.search_cache.lock().map_err(|_| poisoned())?;
+            if let Some(answer) = cache.answers.get(&key) {
+                return Ok(answer.clone());
+            }
+            cache.generation
+        };
+        let answer = self.index.search(q, opts)?;
+        let mut cache = self.search_cache.lock().map_err(|_| poisoned())?;
+        if cache.generation == generation {
+            cache.answers.put(key, answer.clone());
+        }
+        Ok(answer)
     }
 
     /// Records a reviewer's grade for an essay: written to the decisions log (durable) first,
@@ -641,7 +764,12 @@ impl Workspace {
     }
 
     pub fn decisions(&self) -> Result<Vec<Decision>, ServeError> {
-        self.store()?.decisions()
+        self.read(|s| s.decisions())
+    }
+
+    /// The decisions about one essay, in log order.
+    pub fn decisions_of(&self, id: i64) -> Result<Vec<Decision>, ServeError> {
+        self.read(|s| s.decisions_of(id))
     }
 
     /// The decisions log file (for the download and `thuhoach audit verify`).
