@@ -128,8 +128,21 @@ pub struct EssayDetail {
     pub final_grade_label: Option<String>,
     pub review: Vec<String>,
     pub decisions: Vec<Decision>,
+    /// Essays of the workspace that are near-duplicates of this one (the engine of
+    /// `thuhoach dupes`), the most similar first.
+    pub copies: Vec<CopyPartner>,
     /// The essay's text as read.
     pub text: Option<String>,
+}
+
+/// A near-duplicate of an essay.
+#[derive(Serialize, ToSchema)]
+pub struct CopyPartner {
+    pub id: i64,
+    pub file: String,
+    pub author: Option<String>,
+    /// Share of one essay's own text found in the other, 0 to 1.
+    pub similarity: f64,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -208,7 +221,7 @@ impl Modify for BearerAuth {
     paths(healthz, openapi, grade, essays, essay, search, login, override_grade, decisions),
     components(schemas(
         ErrorBody, Health, GradeRequest, EssaySummary, EssayList, EssayDetail, SearchAnswer,
-        SearchHitWithId, LoginRequest, LoginAnswer, OverrideRequest, DecisionList, Decision
+        SearchHitWithId, CopyPartner, LoginRequest, LoginAnswer, OverrideRequest, DecisionList, Decision
     )),
     modifiers(&BearerAuth)
 )]
@@ -397,6 +410,19 @@ pub async fn load_essay(
             return Ok(None);
         };
         let decisions = ws.decisions_of(id)?;
+        let copies = ws
+            .copies_of(id)
+            .into_iter()
+            .filter_map(|(other, similarity)| {
+                let e = ws.entry(other)?;
+                Some(CopyPartner {
+                    id: other,
+                    file: e.row.file,
+                    author: e.row.author,
+                    similarity,
+                })
+            })
+            .collect();
         let summary = summary_of(entry, review.clone(), &ws);
         Ok(Some(EssayDetail {
             id,
@@ -405,6 +431,7 @@ pub async fn load_essay(
             final_grade_label: summary.grade_label,
             review,
             decisions,
+            copies,
             text: stored.text,
         }))
     })

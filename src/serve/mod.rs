@@ -8,6 +8,7 @@
 //! Requests are served by tokio (axum); grading, indexing and database work run on blocking
 //! threads (grading on rayon), so a big upload never stalls the pages.
 
+mod admin;
 mod api;
 mod auth;
 pub mod decisions;
@@ -122,6 +123,7 @@ pub fn router(workspace: Arc<Workspace>, max_upload_bytes: usize) -> axum::Route
         )),
     };
     pages::routes(max_upload_bytes)
+        .merge(admin::routes())
         .merge(api::routes())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
@@ -147,6 +149,16 @@ pub fn hash_password(password: &str) -> Result<String, ServeError> {
     auth::hash_password(password)
 }
 
+/// Refuses a password that is too short.
+pub(crate) fn check_password(password: &str) -> Result<(), ServeError> {
+    if password.chars().count() < 8 {
+        return Err(ServeError::Refused(
+            "mật khẩu phải có ít nhất 8 ký tự".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Adds a user (or replaces their role and password) in the workspace at `data`.
 pub fn add_user(
     data: &std::path::Path,
@@ -160,11 +172,7 @@ pub fn add_user(
             "tên người dùng phải có từ 1 đến 64 ký tự, không có ký tự điều khiển".into(),
         ));
     }
-    if password.chars().count() < 8 {
-        return Err(ServeError::Refused(
-            "mật khẩu phải có ít nhất 8 ký tự".into(),
-        ));
-    }
+    check_password(password)?;
     std::fs::create_dir_all(data)?;
     let store = store::Store::open(&workspace::db_path(data))?;
     store.add_user(name, role, &auth::hash_password(password)?)

@@ -19,6 +19,11 @@ use crate::{Assessment, CompiledRubric, Grader};
 /// Roster bytes and extension in the settings table.
 const ROSTER_KEY: &str = "roster";
 const ROSTER_EXT_KEY: &str = "roster_ext";
+/// Set while the near-duplicate pairs may lag behind the essays (an import began and its
+/// pairs were not computed yet): a restart computes them again.
+const COPIES_STALE_KEY: &str = "copies_stale";
+/// Name prefix of the partner essays in the reference set of [`Workspace::copied_passages`].
+const PARTNER: &str = "essay:";
 /// Rows graded and committed together during an import (progress is reported per chunk).
 const IMPORT_CHUNK: usize = 500;
 /// Searches whose answers are kept until the index changes (reviewers page through and
@@ -74,6 +79,18 @@ impl Catalog {
                 });
             }
         }
+    }
+
+    fn remove(&mut self, id: i64) {
+        let Some(i) = self.by_id.remove(&id) else {
+            return;
+        };
+        let entry = self.entries.remove(i);
+        self.by_file.remove(&entry.row.file);
+        for (j, e) in self.entries.iter().enumerate().skip(i) {
+            self.by_id.insert(e.id, j);
+        }
+        self.summary = None;
     }
 
     fn decide(&mut self, id: i64, grade: &str) {
@@ -139,6 +156,10 @@ pub struct Workspace {
     /// One override at a time, so decisions are numbered and recorded in order.
     deciding: Mutex<()>,
     catalog: RwLock<Catalog>,
+    /// Near-duplicate partners of each essay, the most similar first.
+    copies: RwLock<HashMap<i64, Vec<(i64, f64)>>>,
+    /// The rubric's base text (never counted as copying) and references.
+    references: crate::originality::ReferenceSet,
     grader: Grader,
     roster: RwLock<Option<Roster>>,
 }
@@ -181,6 +202,8 @@ impl Workspace {
             log,
             deciding: Mutex::new(()),
             catalog: RwLock::new(Catalog::default()),
+            copies: RwLock::new(HashMap::new()),
+            references: crate::references_for(&rubric, &[])?,
             grader: Grader::new(rubric),
             roster: RwLock::new(None),
         };
@@ -319,6 +342,12 @@ impl Workspace {
             }
         }
         drop(catalog);
+        if self.store()?.setting(COPIES_STALE_KEY)?.is_some() {
+            self.refresh_copies()?;
+        } else {
+            let pairs = self.store()?.copies()?;
+            self.set_copies(&pairs)?;
+        }
         let roster = self.load_roster()?;
         *self.roster.write().map_err(|_| poisoned())? = roster;
         Ok(())
@@ -334,6 +363,79 @@ impl Workspace {
 
     pub fn grader(&self) -> &Grader {
         &self.grader
+    }
+
+    /// Every user `(name, role, created)`.
+    pub fn users(&self) -> Result<Vec<(String, Role, i64)>, ServeError> {
+        self.read(|s| s.users())
+    }
+
+    /// Adds a user (by an admin), refusing a name that is taken.
+    pub fn add_user(&self, name: &str, role: Role, password: &str) -> Result<(), ServeError> {
+        let name = name.trim();
+        if self.store()?.user(name)?.is_some() {
+            return Err(ServeError::Refused(format!(
+                "đã có người dùng “{name}”; hãy chọn tên khác hoặc đặt lại mật khẩu"
+            )));
+        }
+        super::add_user(&self.dir, name, role, password)?;
+        self.forget_sessions();
+        Ok(())
+    }
+
+    /// Sets a user's password; their sessions end. False when there is no such user.
+    pub fn reset_password(&self, name: &str, password: &str) -> Result<bool, ServeError> {
+        super::check_password(password)?;
+        let hash = super::hash_password(password)?;
+        let changed = self.store()?.set_password(name, &hash)?;
+        self.forget_sessions();
+        Ok(changed)
+    }
+
+    /// Removes a user and their sessions. Nobody removes themselves, so an admin always
+    /// remains. False when there is no such user.
+    pub fn remove_user(&self, name: &str, by: &str) -> Result<bool, ServeError> {
+        if name == by {
+            return Err(ServeError::Refused(
+                "không thể tự xoá tài khoản của mình".into(),
+            ));
+        }
+        let removed = self.store()?.remove_user(name)?;
+        self.forget_sessions();
+        Ok(removed)
+    }
+
+    /// Deletes an essay (from the database, the index, the catalogue and the near-duplicate
+    /// pairs), recording who removed it and why. The decisions log keeps its decisions.
+    /// False when there is no such essay.
+    pub fn remove_essay(&self, id: i64, by: &str, reason: &str) -> Result<bool, ServeError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(ServeError::Refused("phải ghi lý do xoá bài".into()));
+        }
+        let _writing = self.index_write.lock().map_err(|_| poisoned())?;
+        let Some(entry) = self.entry(id) else {
+            return Ok(false);
+        };
+        self.store()?
+            .remove_essay(id, &entry.row.file, entry.row.sha256.as_deref(), by, reason)?;
+        let mut writer = self.index.writer(1)?;
+        writer.remove(&entry.row.file);
+        writer.commit()?;
+        self.index_changed();
+        self.catalog.write().map_err(|_| poisoned())?.remove(id);
+        let mut copies = self.copies.write().map_err(|_| poisoned())?;
+        copies.remove(&id);
+        for partners in copies.values_mut() {
+            partners.retain(|(p, _)| *p != id);
+        }
+        copies.retain(|_, p| !p.is_empty());
+        Ok(true)
+    }
+
+    /// Essays removed `(file, by, at, reason)`, the latest first.
+    pub fn removed(&self) -> Result<Vec<(String, String, i64, String)>, ServeError> {
+        self.read(|s| s.removed())
     }
 
     pub fn count_users(&self, role: Option<Role>) -> Result<i64, ServeError> {
@@ -372,6 +474,7 @@ impl Workspace {
                 None,
             )?;
         }
+        self.refresh_copies()?;
         self.store()?.update_batch(
             batch,
             files.len() as i64,
@@ -410,9 +513,132 @@ impl Workspace {
                 None,
             )?;
         }
+        self.refresh_copies()?;
         self.store()?
             .update_batch(batch, total, done as i64, failed as i64, "done", None)?;
         Ok((done, failed))
+    }
+
+    /// Finds the near-duplicate essays of the whole workspace (the engine of `thuhoach dupes`,
+    /// the rubric's base text left out) and stores the pairs.
+    pub fn refresh_copies(&self) -> Result<(), ServeError> {
+        let texts = self.read(|s| s.texts())?;
+        let failed: HashSet<i64> = {
+            let catalog = self.catalog.read().map_err(|_| poisoned())?;
+            catalog
+                .entries
+                .iter()
+                .filter(|e| e.row.error.is_some())
+                .map(|e| e.id)
+                .collect()
+        };
+        let ids: Vec<i64> = texts
+            .iter()
+            .filter(|(id, _, _)| !failed.contains(id))
+            .map(|(id, _, _)| *id)
+            .collect();
+        let docs: Vec<(String, &str)> = texts
+            .iter()
+            .filter(|(id, _, _)| !failed.contains(id))
+            .map(|(_, file, text)| (file.clone(), text.as_str()))
+            .collect();
+        let report = self
+            .references
+            .find_duplicates(&docs, &crate::originality::Thresholds::default());
+        let id_of: HashMap<&str, i64> = docs
+            .iter()
+            .zip(&ids)
+            .map(|((file, _), id)| (file.as_str(), *id))
+            .collect();
+        let pairs: Vec<(i64, i64, f64)> = report
+            .clusters
+            .iter()
+            .flat_map(|c| &c.pairs)
+            .filter_map(|p| {
+                Some((
+                    *id_of.get(p.a.as_str())?,
+                    *id_of.get(p.b.as_str())?,
+                    p.similarity,
+                ))
+            })
+            .collect();
+        {
+            let mut store = self.store()?;
+            store.replace_copies(&pairs)?;
+            store.delete_setting(COPIES_STALE_KEY)?;
+        }
+        self.set_copies(&pairs)
+    }
+
+    fn set_copies(&self, pairs: &[(i64, i64, f64)]) -> Result<(), ServeError> {
+        let mut by_essay: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+        for &(a, b, s) in pairs {
+            by_essay.entry(a).or_default().push((b, s));
+            by_essay.entry(b).or_default().push((a, s));
+        }
+        for partners in by_essay.values_mut() {
+            partners.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        }
+        *self.copies.write().map_err(|_| poisoned())? = by_essay;
+        Ok(())
+    }
+
+    /// The near-duplicate partners of an essay `(id, similarity)`, the most similar first.
+    pub fn copies_of(&self, id: i64) -> Vec<(i64, f64)> {
+        self.copies
+            .read()
+            .ok()
+            .and_then(|c| c.get(&id).cloned())
+            .unwrap_or_default()
+    }
+
+    /// The passages of essay `id` (whose text is `text`) found in its near-duplicate partners:
+    /// `(byte range in text, partner id)`, in text order; a passage found in several partners
+    /// is given once, with the most similar partner.
+    pub fn copied_passages(
+        &self,
+        id: i64,
+        text: &str,
+    ) -> Result<Vec<(std::ops::Range<usize>, i64)>, ServeError> {
+        let partners = self.copies_of(id);
+        if partners.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut refs = self.references.clone();
+        for (other, _) in &partners {
+            if let Some(t) = self.read(|s| s.text(*other))? {
+                refs.add_text(format!("{PARTNER}{other}"), &t);
+            }
+        }
+        let check = refs.check_with(text, &crate::originality::Thresholds::default());
+        let rank = |other: i64| partners.iter().position(|(p, _)| *p == other);
+        let mut spans: Vec<(std::ops::Range<usize>, i64)> = check
+            .sources
+            .iter()
+            .filter_map(|src| {
+                Some((
+                    src.reference.strip_prefix(PARTNER)?.parse::<i64>().ok()?,
+                    src,
+                ))
+            })
+            .flat_map(|(other, src)| src.spans.iter().map(move |sp| (sp.start..sp.end, other)))
+            .filter(|(r, _)| r.start < r.end && r.end <= text.len())
+            .collect();
+        spans.sort_by_key(|(r, other)| (r.start, rank(*other), r.end));
+        let mut kept: Vec<(std::ops::Range<usize>, i64)> = Vec::with_capacity(spans.len());
+        for (r, other) in spans {
+            match kept.last_mut() {
+                Some((last, _)) if r.start < last.end => {
+                    // Overlap: the part beyond the kept passage goes to this partner.
+                    if r.end > last.end {
+                        let start = last.end;
+                        kept.push((start..r.end, other));
+                    }
+                }
+                _ => kept.push((r, other)),
+            }
+        }
+        Ok(kept)
     }
 
     /// Grades one document read from memory; a reading error becomes the row's error.
@@ -448,6 +674,7 @@ impl Workspace {
         items: Vec<(Assessment, Option<String>)>,
     ) -> Result<Vec<i64>, ServeError> {
         let _writing = self.index_write.lock().map_err(|_| poisoned())?;
+        self.store()?.set_setting(COPIES_STALE_KEY, b"1")?;
         let mut writer = self.index.writer(1)?;
         for (row, text) in &items {
             match text {
@@ -591,6 +818,12 @@ impl Workspace {
                 )
             })
             .collect())
+    }
+
+    /// The catalogue entry of an essay.
+    pub fn entry(&self, id: i64) -> Option<Entry> {
+        let catalog = self.catalog.read().ok()?;
+        catalog.by_id.get(&id).map(|&i| catalog.entries[i].clone())
     }
 
     pub fn id_of(&self, file: &str) -> Option<i64> {
