@@ -1002,7 +1002,7 @@ fn near_duplicates_link_to_each_other_with_the_copied_passage_marked() {
         assert!(body.contains(&link), "essay {me} links to {partner}");
         // The marked passage holds the copied text, escaped.
         let at = body
-            .find(r#"<span class="copied""#)
+            .find(r#"<span class="copied" title="#)
             .expect("a copied passage");
         let end = at + body[at..].find("</span>").expect("end of the passage");
         let passage = &body[at..end];
