@@ -343,11 +343,17 @@ async fn reviewer_session_in_a_real_browser() {
     // A copy of the first essay under another name: its page marks the copied passages and
     // links to the original.
     let first = &entries[0];
-    let copy = String::from_utf8(first.1.clone())
-        .unwrap()
-        .replacen("Lê Thị Thanh Huyền", "Hoàng Văn Chép", 1);
+    let copy = String::from_utf8(first.1.clone()).unwrap().replacen(
+        "Lê Thị Thanh Huyền",
+        "Hoàng Văn Chép",
+        1,
+    );
     let copy_path = tmp.path().join("bai-chep.zip");
-    std::fs::write(&copy_path, zip_of(&[("chep.txt".to_string(), copy.into_bytes())])).unwrap();
+    std::fs::write(
+        &copy_path,
+        zip_of(&[("chep.txt".to_string(), copy.into_bytes())]),
+    )
+    .unwrap();
     c.goto(&server.url("/upload")).await.unwrap();
     c.find(Locator::Id("essays"))
         .await
@@ -390,7 +396,9 @@ async fn reviewer_session_in_a_real_browser() {
         .await
         .unwrap();
     assert!(!copied.is_empty(), "copied passages are marked");
-    assert!(text_of(&c, "#legend").await.contains("Đoạn trùng với bài khác"));
+    assert!(text_of(&c, "#legend")
+        .await
+        .contains("Đoạn trùng với bài khác"));
     c.execute(
         "document.querySelector('#essay-text span.copied').scrollIntoView()",
         vec![],
