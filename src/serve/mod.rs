@@ -1,7 +1,8 @@
 //! `thuhoach serve`: the reviewers' web app and the HTTP JSON API, on one workspace.
 //!
 //! A workspace (`--data`) is a folder holding `thuhoach.sqlite` (essays, rows, texts, batches,
-//! users, sessions, an index of the decisions), `index/` (the tantivy index of
+//! users, sessions, an index of the decisions, the near-duplicate pairs found after every
+//! import, the essays removed by admins), `index/` (the tantivy index of
 //! [`crate::index::EssayIndex`], the engine of `thuhoach search`), `decisions.jsonl` (the
 //! tamper-evident decisions log, the authority for overrides) and the roster.
 //!

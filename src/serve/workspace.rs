@@ -158,6 +158,9 @@ pub struct Workspace {
     catalog: RwLock<Catalog>,
     /// Near-duplicate partners of each essay, the most similar first.
     copies: RwLock<HashMap<i64, Vec<(i64, f64)>>>,
+    /// One near-duplicate pass at a time, so a later pass (which saw more essays) always
+    /// finishes last.
+    refreshing: Mutex<()>,
     /// The rubric's base text (never counted as copying) and references.
     references: crate::originality::ReferenceSet,
     grader: Grader,
@@ -203,6 +206,7 @@ impl Workspace {
             deciding: Mutex::new(()),
             catalog: RwLock::new(Catalog::default()),
             copies: RwLock::new(HashMap::new()),
+            refreshing: Mutex::new(()),
             references: crate::references_for(&rubric, &[])?,
             grader: Grader::new(rubric),
             roster: RwLock::new(None),
@@ -522,6 +526,7 @@ impl Workspace {
     /// Finds the near-duplicate essays of the whole workspace (the engine of `thuhoach dupes`,
     /// the rubric's base text left out) and stores the pairs.
     pub fn refresh_copies(&self) -> Result<(), ServeError> {
+        let _one_at_a_time = self.refreshing.lock().map_err(|_| poisoned())?;
         let texts = self.read(|s| s.texts())?;
         let failed: HashSet<i64> = {
             let catalog = self.catalog.read().map_err(|_| poisoned())?;
