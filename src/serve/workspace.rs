@@ -31,6 +31,9 @@ const IMPORT_CHUNK: usize = 500;
 const SEARCH_CACHE: usize = 512;
 /// Idle read connections kept open.
 const MAX_IDLE_READERS: usize = 16;
+/// A session held in memory is checked against the database again after this long, so a
+/// change made outside the server (`thuhoach user add` on a running workspace) counts soon.
+const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A file of an upload, by its display name, and what reading it gave.
 pub type ReadUpload = (String, Result<RawDocument, IngestError>);
@@ -131,7 +134,8 @@ pub struct EssayPage {
 #[derive(Default)]
 struct SessionCache {
     generation: u64,
-    valid: HashMap<String, Session>,
+    /// Each session with when it was read from the database.
+    valid: HashMap<String, (Session, std::time::Instant)>,
 }
 
 /// Answers of recent searches, valid for one state of the index (`generation`).
@@ -250,20 +254,26 @@ impl Workspace {
                 if cache.valid.len() >= 10_000 {
                     cache.valid.clear();
                 }
-                cache.valid.insert(token_hash.to_string(), s.clone());
+                cache.valid.insert(
+                    token_hash.to_string(),
+                    (s.clone(), std::time::Instant::now()),
+                );
             }
         }
         Ok(found)
     }
 
-    /// The session of a token hash if it is in memory and not expired (no database work).
+    /// The session of a token hash if it is in memory, not expired and read from the database
+    /// less than [`SESSION_RECHECK`] ago (no database work).
     pub(crate) fn cached_session(&self, token_hash: &str) -> Option<Session> {
         let cache = self.sessions.read().ok()?;
         cache
             .valid
             .get(token_hash)
-            .filter(|s| s.expires >= super::store::now())
-            .cloned()
+            .filter(|(s, read)| {
+                s.expires >= super::store::now() && read.elapsed() < SESSION_RECHECK
+            })
+            .map(|(s, _)| s.clone())
     }
 
     /// Signs a session out.
