@@ -1143,6 +1143,66 @@ pub fn clean_name(name: &str) -> String {
 mod tests {
     use super::*;
 
+    fn doc(text: &str) -> Result<RawDocument, IngestError> {
+        Ok(RawDocument {
+            format: SourceFormat::Txt,
+            text: text.to_string(),
+            notes: Vec::new(),
+            legacy_encoding: None,
+        })
+    }
+
+    #[test]
+    fn near_duplicates_are_found_at_import_and_again_after_an_interrupted_one() {
+        let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dev");
+        let read = |n: &str| std::fs::read_to_string(dev.join(n)).expect("dev essay");
+        let original = read("01_giao_vien_thcs_yen_thach.txt");
+        let copy = original.replace("Lê Thị Thanh Huyền", "Nguyễn Văn Chép");
+        let other = read("03_cong_an_xa_khanh_long_thuong.txt");
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let rubric = || CompiledRubric::builtin().expect("rubric");
+        let (a, b, c) = {
+            let ws = Workspace::open(tmp.path(), rubric()).expect("open");
+            let batch = ws.new_batch("thử", 3).expect("batch");
+            let docs = vec![
+                ("goc.txt".to_string(), doc(&original)),
+                ("khac.txt".to_string(), doc(&other)),
+                ("chep.txt".to_string(), doc(&copy)),
+            ];
+            ws.import_documents(batch, docs).expect("import");
+            let id = |f: &str| ws.id_of(f).expect("id");
+            let (a, b, c) = (id("goc.txt"), id("chep.txt"), id("khac.txt"));
+            assert_eq!(ws.copies_of(a).iter().map(|p| p.0).collect::<Vec<_>>(), [b]);
+            assert_eq!(ws.copies_of(b).iter().map(|p| p.0).collect::<Vec<_>>(), [a]);
+            assert!(ws.copies_of(c).is_empty());
+            // The passages are of the essay's own text and point at the partner.
+            let text = ws.read(|s| s.text(b)).expect("text").expect("some text");
+            let passages = ws.copied_passages(b, &text).expect("passages");
+            assert!(!passages.is_empty());
+            assert!(passages
+                .iter()
+                .all(|(r, other)| *other == a && r.end <= text.len()));
+            let covered: usize = passages.iter().map(|(r, _)| r.len()).sum();
+            assert!(covered * 2 > text.len(), "{covered} of {}", text.len());
+            // As if killed after an import's rows were stored but before its pairs were.
+            let mut store = ws.store().expect("store");
+            store.replace_copies(&[]).expect("clear");
+            store.set_setting(COPIES_STALE_KEY, b"1").expect("stale");
+            (a, b, c)
+        };
+        let ws = Workspace::open(tmp.path(), rubric()).expect("reopen");
+        assert_eq!(ws.copies_of(a).iter().map(|p| p.0).collect::<Vec<_>>(), [b]);
+        assert!(ws.copies_of(c).is_empty());
+        // Removing one of the pair removes the pair.
+        assert!(ws.remove_essay(a, "admin", "nộp nhầm").expect("remove"));
+        assert!(ws.copies_of(b).is_empty());
+        drop(ws);
+        let ws = Workspace::open(tmp.path(), rubric()).expect("reopen");
+        assert!(ws.copies_of(b).is_empty());
+        assert!(ws.entry(a).is_none());
+        assert_eq!(ws.removed().expect("removed").len(), 1);
+    }
+
     #[test]
     fn upload_names_keep_only_the_last_component() {
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
