@@ -112,6 +112,49 @@ async fn text_of(c: &Client, css: &str) -> String {
     panic!("{css}: {last}")
 }
 
+/// Uploads essays (and a roster) through the upload page and follows the progress page until
+/// the batch is done.
+async fn upload(c: &Client, server: &Server, essays: &Path, roster: Option<&Path>) {
+    c.goto(&server.url("/upload")).await.unwrap();
+    c.find(Locator::Id("essays"))
+        .await
+        .unwrap()
+        .send_keys(&essays.display().to_string())
+        .await
+        .unwrap();
+    if let Some(roster) = roster {
+        c.find(Locator::Id("roster"))
+            .await
+            .unwrap()
+            .send_keys(&roster.display().to_string())
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Id("upload-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut status = String::new();
+    for _ in 0..600 {
+        if let Ok(el) = c.find(Locator::Id("batch-status")).await {
+            status = el
+                .attr("data-status")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            // Empty: the page refreshed under us (stale element); look again.
+            if !status.is_empty() && status != "running" {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, "done");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reviewer_session_in_a_real_browser() {
     let (Some(browser), Some(driver)) = (
@@ -177,42 +220,7 @@ async fn reviewer_session_in_a_real_browser() {
     assert_eq!(c.current_url().await.unwrap().path(), "/");
 
     // Upload the zip and the roster, follow the progress page until done.
-    c.goto(&server.url("/upload")).await.unwrap();
-    c.find(Locator::Id("essays"))
-        .await
-        .unwrap()
-        .send_keys(&zip_path.display().to_string())
-        .await
-        .unwrap();
-    c.find(Locator::Id("roster"))
-        .await
-        .unwrap()
-        .send_keys(&roster_path.display().to_string())
-        .await
-        .unwrap();
-    c.find(Locator::Id("upload-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let mut status = String::new();
-    for _ in 0..600 {
-        if let Ok(el) = c.find(Locator::Id("batch-status")).await {
-            status = el
-                .attr("data-status")
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            // Empty: the page refreshed under us (stale element); look again.
-            if !status.is_empty() && status != "running" {
-                break;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert_eq!(status, "done");
+    upload(&c, &server, &zip_path, Some(&roster_path)).await;
     assert_eq!(text_of(&c, "#batch-progress").await, "6 / 6 bài");
 
     // Dashboard figures.
@@ -354,35 +362,7 @@ async fn reviewer_session_in_a_real_browser() {
         zip_of(&[("chep.txt".to_string(), copy.into_bytes())]),
     )
     .unwrap();
-    c.goto(&server.url("/upload")).await.unwrap();
-    c.find(Locator::Id("essays"))
-        .await
-        .unwrap()
-        .send_keys(&copy_path.display().to_string())
-        .await
-        .unwrap();
-    c.find(Locator::Id("upload-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let mut status = String::new();
-    for _ in 0..600 {
-        if let Ok(el) = c.find(Locator::Id("batch-status")).await {
-            status = el
-                .attr("data-status")
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            if !status.is_empty() && status != "running" {
-                break;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert_eq!(status, "done");
+    upload(&c, &server, &copy_path, None).await;
     c.goto(&server.url("/essays")).await.unwrap();
     c.find(Locator::LinkText("Hoàng Văn Chép"))
         .await
