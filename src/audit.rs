@@ -67,8 +67,11 @@ pub struct Decision {
     pub old_grade: Option<String>,
     /// The committee's grade: a level id of the rubric.
     pub new_grade: String,
+    /// Why, as the committee wrote it (required).
     pub reason: String,
+    /// The rubric the engine graded with.
     pub rubric: RubricRef,
+    /// Version of thuhoach that wrote the entry.
     pub engine_version: String,
     /// `hash` of the previous entry ([`GENESIS`] for the first).
     pub prev_hash: String,
@@ -79,32 +82,44 @@ pub struct Decision {
 /// What a caller supplies; the log fills in `seq`, `at`, `engine_version` and the hashes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewDecision {
+    /// Who decided.
     pub by: String,
+    /// The file as results rows name it.
     pub file: String,
+    /// SHA-256 of the essay text as read (the row's `sha256`).
     pub file_sha256: String,
+    /// The grade before the decision; level id.
     pub old_grade: Option<String>,
+    /// The committee's grade: a level id of the rubric.
     pub new_grade: String,
+    /// Why (required).
     pub reason: String,
+    /// The rubric the engine graded with.
     pub rubric: RubricRef,
 }
 
 /// Why a decision could not be recorded or a log could not be trusted. Messages are Vietnamese.
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
+    /// The log file cannot be opened, read, locked or written.
     #[error("{path}: không đọc/ghi được sổ quyết định: {source}")]
     Io {
+        /// The log file.
         path: String,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
     /// An entry does not hold: edited, removed, reordered or not an entry at all.
     #[error("{path}: sổ quyết định đã bị sửa: mục thứ {entry} (dòng {line}) {problem}")]
     Altered {
+        /// The log file.
         path: String,
         /// 1-based position of the first entry that does not hold.
         entry: usize,
         /// 1-based line of the file.
         line: usize,
+        /// What does not hold (Vietnamese).
         problem: String,
     },
     /// The decision lacks something the log needs (who, why, which grade).
@@ -204,6 +219,7 @@ impl DecisionLog {
         DecisionLog { path: path.into() }
     }
 
+    /// The log file's path.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -372,7 +388,9 @@ pub struct OverrideRequest<'a> {
     pub file: &'a str,
     /// The grade as typed: a level id or label, diacritics optional ("Tốt", "kha", "good").
     pub grade: &'a str,
+    /// Who decides (name and position, as typed).
     pub by: &'a str,
+    /// Why (required, recorded in the log).
     pub reason: &'a str,
     /// Results of `grade --format jsonl` holding the engine's grade; without them the file is
     /// graded now with `rubric`.

@@ -20,10 +20,18 @@ use crate::rubric::{CompiledRubric, Level};
 /// Why calibration could not run. Messages are Vietnamese.
 #[derive(Debug, thiserror::Error)]
 pub enum CalibrateError {
+    /// The labels file cannot be read or has no usable `file,grade` rows.
     #[error("{path}: không đọc được tệp nhãn: {message}")]
-    Labels { path: String, message: String },
+    Labels {
+        /// The labels file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The labels and the results do not make a sample to calibrate on (too few matched).
     #[error("{0}")]
     Sample(String),
+    /// The fitted thresholds cannot be written into the rubric.
     #[error("không sửa được barem: {0}")]
     Rubric(String),
 }
@@ -89,6 +97,7 @@ pub fn read_labels(path: &Path, rubric: &CompiledRubric) -> Result<Vec<Label>, C
 /// Agreement of the engine's levels with the committee's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agreement {
+    /// Essays compared.
     pub n: usize,
     /// Same level.
     pub exact: usize,
@@ -116,10 +125,12 @@ impl Agreement {
         }
     }
 
+    /// Share of essays at the same level, 0–1.
     pub fn exact_rate(&self) -> f64 {
         ratio(self.exact, self.n)
     }
 
+    /// Share of essays at most one level apart, 0–1.
     pub fn adjacent_rate(&self) -> f64 {
         ratio(self.adjacent, self.n)
     }
@@ -171,6 +182,7 @@ struct Sample {
 /// The outcome of a calibration.
 #[derive(Debug, Clone)]
 pub struct Calibration {
+    /// The rubric's levels with the fitted thresholds.
     pub levels: Vec<Level>,
     /// With the rubric's thresholds.
     pub before: Agreement,
@@ -180,6 +192,7 @@ pub struct Calibration {
     pub fitted: Agreement,
     /// Fitted `min_score` of every level (the lowest keeps the rubric's).
     pub thresholds: Vec<f64>,
+    /// Folds of the cross-validation.
     pub folds: usize,
     /// Labels whose file is not in the results (or has no score).
     pub unmatched: Vec<String>,

@@ -1,46 +1,68 @@
 //! Score → level: criteria points, the rubric's thresholds, the caps its rules impose, and the
 //! advice that explains what would raise the grade.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::assess::{Findings, Flag, PartResult, Signals, ThemeResult};
 use crate::rubric::{CompiledRubric, Condition, RubricRef};
 
 /// Points earned on one criterion.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct CriterionScore {
+    /// The criterion's id in the rubric (`awareness`, `relation`, `proposals` in the default
+    /// rubric).
     pub id: String,
+    /// The criterion's name as the rubric writes it (Vietnamese).
     pub label: String,
+    /// Points earned, rounded to one decimal, from 0 to `max`.
     pub score: f64,
+    /// The most points the criterion can earn; the maxima of a rubric add up to 100.
     pub max: f64,
 }
 
 /// A rule that lowered the grade.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct AppliedCap {
+    /// The rule's condition as written in the rubric's `when` (e.g. `flag:too_short`,
+    /// `missing_part:relation`, `themes_covered:a,b,c`).
     pub rule: String,
+    /// The level id the rule caps the grade at.
     pub cap: String,
+    /// Why, in Vietnamese, as written in the rubric.
     pub reason: String,
 }
 
-/// One graded essay (or one file that could not be read). This is the JSON row of the contract.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One graded essay (or one file that could not be read). This is the JSON row of the contract
+/// (`docs/json-row.md`, schema `docs/schema/row.schema.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Assessment {
+    /// The path of the file as it was given or found (or the name the caller passed to
+    /// `grade_text`).
     pub file: String,
+    /// The writer's name from the essay's header ("Họ và tên: …"), when found.
     pub author: Option<String>,
     /// The party cell (chi bộ) from the header: a "Chi bộ:" line or the letterhead.
     pub unit: Option<String>,
     /// The party committee above the cell (đảng bộ), when the header names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub party_committee: Option<String>,
+    /// Length in syllables (what Word counts as words); `null` in an error row.
     pub words: Option<usize>,
+    /// Points out of 100 (sum of the criteria, one decimal); `null` in an error row.
     pub score: Option<f64>,
-    /// Level id of the rubric (`good`, `fair`, `average`, `poor` in the default rubric).
+    /// Level id of the rubric (`good`, `fair`, `average`, `poor` in the default rubric), after
+    /// caps; `null` in an error row.
     pub grade: Option<String>,
+    /// The level's label (`Tốt`, `Khá`, `Trung bình`, `Chưa đạt`); `null` in an error row.
     pub grade_label: Option<String>,
+    /// Points per criterion, in rubric order.
     pub criteria: Vec<CriterionScore>,
+    /// Every theme of the rubric, in rubric order, covered or not.
     pub themes: Vec<ThemeResult>,
+    /// Every part of the rubric (awareness, relation, commitments), in rubric order.
     pub parts: Vec<PartResult>,
+    /// Quality flags raised, sorted by their order in [`Flag::ALL`]; each id is stable.
     pub flags: Vec<Flag>,
     /// Rules that capped the grade, with their reasons.
     pub caps: Vec<AppliedCap>,
@@ -51,6 +73,7 @@ pub struct Assessment {
     /// calibration try other thresholds without grading again.
     #[serde(default)]
     pub ceiling: Option<String>,
+    /// The measured shares behind the flags; `null` in an error row.
     pub signals: Option<Signals>,
     /// What the reader did with the file (encoding, conversions).
     pub notes: Vec<String>,
@@ -59,6 +82,7 @@ pub struct Assessment {
     /// Copying from references and near-duplicates in the batch, when they were checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originality: Option<crate::originality::Originality>,
+    /// The rubric graded with: its id and the SHA-256 of its file.
     pub rubric: RubricRef,
     /// Why a person should look at this grade before it stands (Vietnamese); empty when
     /// nothing calls for it. Kept short: conflicting evidence, a score at a threshold, mixed
@@ -68,6 +92,8 @@ pub struct Assessment {
     /// Version of this row's shape (the JSON contract).
     #[serde(default = "schema_version")]
     pub schema_version: u32,
+    /// Why the file could not be read or graded (Vietnamese, naming the file and the problem);
+    /// `null` when it was graded.
     pub error: Option<String>,
 }
 
@@ -76,6 +102,67 @@ pub const SCHEMA_VERSION: u32 = 2;
 
 fn schema_version() -> u32 {
     SCHEMA_VERSION
+}
+
+/// Where the repository keeps the row's JSON Schema, relative to its root.
+pub const ROW_SCHEMA_PATH: &str = "docs/schema/row.schema.json";
+
+/// The JSON Schema (draft 2020-12) of one row as `grade --format json|jsonl` writes it: generated
+/// from [`Assessment`] and the types it holds, with their serde attributes, so it describes
+/// exactly what is serialized. Every field is present in every row except `party_committee` and
+/// `originality`, which are left out when empty. On top of the generated shape, a row is either
+/// a graded row (`error` null; `score`, `grade`, `grade_label`, `words` set) or an error row
+/// (`error` set; those four null).
+///
+/// The repository keeps this schema in [`ROW_SCHEMA_PATH`]; a test fails when the committed
+/// file differs from what this function returns.
+pub fn row_schema() -> serde_json::Value {
+    use serde_json::json;
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
+    let mut schema = generator.into_root_schema_for::<Assessment>().to_value();
+    if let Some(root) = schema.as_object_mut() {
+        root.insert(
+            "title".into(),
+            json!(format!("thuhoach row, schema_version {SCHEMA_VERSION}")),
+        );
+        let set = |t: &str| json!({ "type": t });
+        let none = json!({ "type": "null" });
+        root.insert(
+            "oneOf".into(),
+            json!([
+                {
+                    "title": "graded",
+                    "properties": {
+                        "error": none,
+                        "score": set("number"),
+                        "grade": set("string"),
+                        "grade_label": set("string"),
+                        "words": set("integer"),
+                    }
+                },
+                {
+                    "title": "error",
+                    "properties": {
+                        "error": set("string"),
+                        "score": none,
+                        "grade": none,
+                        "grade_label": none,
+                        "words": none,
+                    }
+                }
+            ]),
+        );
+        if let Some(version) = root
+            .get_mut("properties")
+            .and_then(|p| p.get_mut("schema_version"))
+            .and_then(|v| v.as_object_mut())
+        {
+            version.insert("const".into(), json!(SCHEMA_VERSION));
+        }
+    }
+    schema
 }
 
 impl Assessment {
@@ -113,10 +200,15 @@ impl Assessment {
 pub struct Grade {
     /// Index of the highest level the fired rules allow, if any fired.
     pub ceiling: Option<usize>,
+    /// Points out of 100, one decimal.
     pub score: f64,
+    /// Index of the level after caps (0 is the highest).
     pub level: usize,
+    /// Index of the level the score alone gives.
     pub uncapped_level: usize,
+    /// Points per criterion, rounded.
     pub criteria: Vec<CriterionScore>,
+    /// Rules that lowered the level, in rubric order.
     pub caps: Vec<AppliedCap>,
 }
 
@@ -258,3 +350,6 @@ pub fn review(findings: &Findings, g: &Grade, rubric: &CompiledRubric) -> Vec<St
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

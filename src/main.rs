@@ -37,7 +37,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Chấm bài (.docx, .odt, .pdf, .txt…; thư mục được đọc cả thư mục con).
+    /// Chấm bài (.docx, .doc, .odt, .rtf, .pdf, .txt, .md, .html; thư mục được đọc cả thư mục con).
     Grade {
         /// Tệp bài hoặc thư mục bài.
         #[arg(required = true)]

@@ -1,16 +1,36 @@
 use serde::{Deserialize, Serialize};
 
 /// A quality signal raised on an essay. The ids are part of the JSON contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Flag {
+    /// Shorter than the rubric's `[length] min_words` (a pasted report does not count).
     TooShort,
+    /// Slogans and keywords listed, few real sentences.
     KeywordStuffing,
+    /// Sentences repeated verbatim make up much of the body.
     RepeatedText,
+    /// Not about the resolution studied: too little of it, or about another resolution or document.
     OffTopic,
+    /// Copied from a reference text (the resolution, sample essays).
     CopiedReference,
+    /// Nearly the same as another essay of the batch.
     NearDuplicate,
+    /// Written in a legacy font encoding (TCVN3, VNI) and converted.
     LegacyEncoding,
+    /// Typed without diacritics.
     NoDiacritics,
     /// Long stretches unrelated to the resolution and to the writer (a pasted report).
     Padding,
@@ -19,6 +39,7 @@ pub enum Flag {
 }
 
 impl Flag {
+    /// Every flag, in the order rows list them.
     pub const ALL: [Flag; 10] = [
         Flag::TooShort,
         Flag::KeywordStuffing,
@@ -48,6 +69,7 @@ impl Flag {
         }
     }
 
+    /// The flag whose contract id is `id` (`too_short`…), if any.
     pub fn from_id(id: &str) -> Option<Flag> {
         Flag::ALL.into_iter().find(|f| f.id() == id)
     }

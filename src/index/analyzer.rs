@@ -41,10 +41,12 @@ pub struct ViTokenizer {
 }
 
 impl ViTokenizer {
+    /// Syllables keyed with their diacritics (canonical NFC, one tone placement).
     pub fn exact() -> Self {
         ViTokenizer { folded: false }
     }
 
+    /// Syllables folded: no diacritics, đ → d.
     pub fn folded() -> Self {
         ViTokenizer { folded: true }
     }

@@ -71,14 +71,18 @@ const RERANK_CHUNK: usize = 100;
 /// Why the index could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
+    /// No index at the folder given.
     #[error("không tìm thấy chỉ mục ở {0} (tạo bằng `thuhoach index … --index {0}`)")]
     Missing(String),
+    /// The folder holds something else, or an index of another format version: (folder,
+    /// found, needed).
     #[error("{0} không phải chỉ mục của thuhoach hoặc được tạo bởi phiên bản khác (định dạng {1}, cần {2}); hãy tạo lại chỉ mục")]
     Incompatible(String, String, u32),
     #[error("{0}")]
     Query(#[from] QueryError),
     #[error("lỗi chỉ mục: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// The index folder cannot be read or written.
     #[error("lỗi đọc/ghi chỉ mục: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -96,21 +100,30 @@ pub struct SearchOptions {
     pub unit: Option<String>,
     /// Level id (`good`, `fair`, …).
     pub grade: Option<String>,
+    /// Lowest score an essay may have.
     pub min_score: Option<f64>,
     /// Flags the essay must carry (`near_duplicate`, …).
     pub flags: Vec<String>,
+    /// Most hits returned.
     pub limit: usize,
 }
 
 /// One essay found.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchHit {
+    /// The essay's file as graded.
     pub file: String,
+    /// The writer's name from the header.
     pub author: Option<String>,
+    /// The party cell from the header.
     pub unit: Option<String>,
+    /// Level id of the grade.
     pub grade: Option<String>,
+    /// Label of the grade (Vietnamese).
     pub grade_label: Option<String>,
+    /// Points out of 100.
     pub score: Option<f64>,
+    /// Flag ids of the essay.
     pub flags: Vec<String>,
     /// Plain text with the matches between `markers`.
     pub snippet: String,
@@ -128,6 +141,7 @@ pub struct SearchHit {
 pub struct SearchResults {
     /// Every essay that matches the query and the filters (an exact count).
     pub total: usize,
+    /// The best hits, most relevant first.
     pub hits: Vec<SearchHit>,
 }
 

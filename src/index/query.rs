@@ -17,7 +17,9 @@ pub struct QueryPart {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("truy vấn không hợp lệ ở vị trí {position}: {message}")]
 pub struct QueryError {
+    /// Byte offset of the problem in the query.
     pub position: usize,
+    /// What is wrong (Vietnamese).
     pub message: String,
 }
 

@@ -183,6 +183,7 @@ pub struct ArchiveEntry {
     /// The entry's path inside the zip, cleaned for display (`/`-separated normal components
     /// only); never used to open anything.
     pub name: String,
+    /// The document read from the entry, or why it could not be read.
     pub document: Result<super::RawDocument, IngestError>,
 }
 

@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn rtf_through_libreoffice() {
         if find_soffice().is_none() {
-            eprintln!("LibreOffice not installed: skipped");
+            crate::ingest::test_tools::missing("LibreOffice (soffice)", "libreoffice-writer-nogui");
             return;
         }
         let rtf = br"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times New Roman;}}\f0\fs24 B\u224?i thu ho\u7841?ch\par Ngh\u7883? quy\u7871?t \u272?\u7841?i h\u7897?i XIII\par}";

@@ -944,6 +944,7 @@ pub struct Repair {
     pub text: String,
     /// Lines repaired, and non-empty lines in all.
     pub lines_repaired: usize,
+    /// Non-empty lines in all.
     pub lines: usize,
 }
 

@@ -89,11 +89,13 @@ pub fn extract_metadata(text: &str) -> Metadata {
                 }
             }
         }
-        if let Some(cell) = letterhead(line, "chi bo") {
-            offer_unit(HEADER_CELL_RANK, cell);
-        }
-        if committee.is_none() {
-            committee = letterhead(line, "dang bo");
+        if let Some(left) = upper_left_column(line) {
+            if let Some(cell) = letterhead(left, "chi bo") {
+                offer_unit(HEADER_CELL_RANK, cell);
+            }
+            if committee.is_none() {
+                committee = letterhead(left, "dang bo");
+            }
         }
     }
     Metadata {
@@ -156,7 +158,7 @@ fn chunks(line: &str) -> Vec<(usize, &str)> {
 /// If `chunk` starts with a label-like text and a colon, the folded label
 /// and where the value begins.
 fn label_of(chunk: &str) -> Option<(String, usize)> {
-    let colon = chunk.find([':', '：'])?;
+    let colon = find_colon(chunk)?;
     // Drop list markers: "1. Họ và tên:", "- Chi bộ:".
     let raw = chunk[..colon].trim_start_matches(|c: char| {
         c.is_ascii_digit()
@@ -173,6 +175,12 @@ fn label_of(chunk: &str) -> Option<(String, usize)> {
     }
     let colon_len = chunk[colon..].chars().next().map_or(1, char::len_utf8);
     Some((label, colon + colon_len))
+}
+
+/// Where the first ':' or '：' (full width) of `s` is. Header lines are scanned by the
+/// thousand, so this searches bytes: ':' is one byte, '：' starts with 0xEF.
+fn find_colon(s: &str) -> Option<usize> {
+    memchr::memchr2_iter(b':', 0xEF, s.as_bytes()).find(|&i| s[i..].starts_with([':', '：']))
 }
 
 /// Lower case, no diacritics, đ → d, punctuation → space, spaces collapsed.
@@ -230,15 +238,36 @@ fn strip_honorific(name: &str) -> &str {
     name
 }
 
+/// The left column of a trimmed header line (its first chunk, see [`chunks`]) when it could be
+/// a letterhead: no lower-case letter and no colon. Stops at the first lower-case letter, so
+/// body lines cost a few characters.
+fn upper_left_column(line: &str) -> Option<&str> {
+    let mut gap_from: Option<usize> = None;
+    let mut spaces = 0;
+    for (i, c) in line.char_indices() {
+        if c == '\t' || c == ' ' || c == '\u{a0}' {
+            gap_from.get_or_insert(i);
+            spaces += if c == '\t' { 2 } else { 1 };
+            continue;
+        }
+        if let Some(g) = gap_from.take() {
+            if spaces >= 2 {
+                return Some(line[..g].trim());
+            }
+        }
+        spaces = 0;
+        if c.is_lowercase() || c == ':' || c == '：' {
+            return None;
+        }
+    }
+    Some(line.trim())
+}
+
 /// "CHI BỘ TRƯỜNG THCS YÊN THẠCH" → "TRƯỜNG THCS YÊN THẠCH" (as written).
 /// The name after an upper-case letterhead word ("CHI BỘ TRƯỜNG THCS …", "ĐẢNG BỘ XÃ …").
 /// A header flattened from two columns keeps the right column on the same line after a run
 /// of spaces ("CHI BỘ …        ĐẢNG CỘNG SẢN VIỆT NAM"): only the left column is read.
-fn letterhead(line: &str, word: &str) -> Option<String> {
-    let left = chunks(line).first().map_or(line, |(_, c)| *c).trim();
-    if left.contains([':', '：']) || left.chars().any(char::is_lowercase) {
-        return None;
-    }
+fn letterhead(left: &str, word: &str) -> Option<String> {
     let mut words = left.split_whitespace();
     let first_two: String = words.by_ref().take(2).collect::<Vec<_>>().join(" ");
     if fold(&first_two) != word {

@@ -141,6 +141,7 @@ pub struct Fingerprint {
     /// Byte range of the k-gram in the original text (`start..end`), from the first syllable's
     /// first byte to the last syllable's last byte.
     pub start: usize,
+    /// End (exclusive) of that byte range.
     pub end: usize,
 }
 

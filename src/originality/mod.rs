@@ -48,7 +48,9 @@ pub enum OriginalityError {
     /// A reference file cannot be read.
     #[error("không đọc được văn bản tham chiếu {}: {source}", .path.display())]
     Read {
+        /// The reference file.
         path: PathBuf,
+        /// Why it could not be read.
         #[source]
         source: IngestError,
     },
@@ -94,15 +96,18 @@ impl Default for Thresholds {
 
 /// A passage of an essay: byte offsets into the essay's original text, and that text (white
 /// space collapsed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Span {
+    /// Byte offset of the passage's start in the essay's text.
     pub start: usize,
+    /// Byte offset of its end (exclusive).
     pub end: usize,
+    /// The passage as written, white space collapsed.
     pub text: String,
 }
 
 /// What one reference contributed to an essay.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceMatch {
     /// The reference's name (its path when read from a file).
     pub reference: String,
@@ -127,6 +132,7 @@ pub struct ReferenceCheck {
 pub struct Pair {
     /// The essay that comes first in the input.
     pub a: String,
+    /// The essay that comes later in the input.
     pub b: String,
     /// The larger of `share_a` and `share_b`: how much of one essay is found in the other.
     pub similarity: f64,
@@ -159,9 +165,11 @@ pub struct DuplicateReport {
 }
 
 /// A near-duplicate partner of an essay, for its grade row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DuplicatePartner {
+    /// The other essay's file.
     pub file: String,
+    /// How much of one essay is found in the other, 0–1 (see [`Pair::similarity`]).
     pub similarity: f64,
 }
 
@@ -243,7 +251,7 @@ impl ReferenceSet {
 }
 
 /// The originality part of an essay's grade row.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Originality {
     /// Share of the body copied from references (see [`ReferenceCheck::copied_share`]).
     pub copied_share: f64,

@@ -71,6 +71,7 @@ pub struct RowWriter<W: Write> {
 const TABLE_WIDTHS: [usize; 5] = [44, 24, 6, 6, 10];
 
 impl<W: Write> RowWriter<W> {
+    /// A writer of rows in `format` to `out`; the table, CSV and JSON formats start their output now.
     pub fn new(format: Format, mut out: W, rubric: &CompiledRubric) -> io::Result<Self> {
         let criteria: Vec<String> = rubric.spec.criteria.iter().map(|c| c.id.clone()).collect();
         match format {
@@ -107,6 +108,7 @@ impl<W: Write> RowWriter<W> {
         })
     }
 
+    /// Writes one row.
     pub fn write(&mut self, row: &Assessment) -> io::Result<()> {
         match self.format {
             Format::Json => {

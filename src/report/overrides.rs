@@ -12,15 +12,21 @@ use crate::rubric::CompiledRubric;
 pub struct CommitteeChange {
     /// Index of the row in the report's rows.
     pub row: usize,
+    /// The essay's file, as the row names it.
     pub file: String,
     /// The engine's grade (level id and label), `None` for an essay it could not grade.
     pub engine_grade: Option<String>,
+    /// Label of the engine's grade.
     pub engine_label: Option<String>,
+    /// The committee's grade: a level id.
     pub final_grade: String,
+    /// Label of the committee's grade.
     pub final_label: String,
+    /// Who decided.
     pub by: String,
     /// RFC 3339, UTC.
     pub at: String,
+    /// Why.
     pub reason: String,
     /// The decision's number in the log.
     pub seq: u64,
@@ -29,6 +35,7 @@ pub struct CommitteeChange {
 /// Decisions that were not applied, and why: the report says so instead of dropping them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AppliedDecisions {
+    /// Decisions applied, in row order.
     pub changes: Vec<CommitteeChange>,
     /// The essay's text changed after the decision (its hash differs from the row's).
     pub stale: Vec<Decision>,

@@ -37,6 +37,7 @@ pub struct Member {
 pub struct Roster {
     /// Where the roster came from, for messages and reports.
     pub source: String,
+    /// The members, in roster order.
     pub members: Vec<Member>,
 }
 

@@ -113,6 +113,7 @@ pub struct ReviewItem {
     pub row: usize,
     /// Index into [`Summary::units`].
     pub unit: usize,
+    /// Why the essay needs review (Vietnamese).
     pub reasons: Vec<String>,
 }
 
@@ -124,6 +125,7 @@ pub struct Summary {
     /// One row per party cell: the roster's cells in roster order, then cells only essays
     /// name, in order of appearance, then [`UNKNOWN_UNIT`] if needed.
     pub units: Vec<UnitRow>,
+    /// All cells together.
     pub total: UnitRow,
     /// A roster was given: members and participation are known.
     pub has_roster: bool,

@@ -60,8 +60,10 @@ const EDGE_WORDS: &[&str] = &[
 pub enum DraftError {
     #[error("{0}")]
     Read(#[from] ingest::IngestError),
+    /// The id asked for is not lower-case ASCII letters, digits and hyphens.
     #[error("mã barem \"{0}\" không hợp lệ: chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang (ví dụ nq-tw5-khoa-xiv)")]
     BadId(String),
+    /// The resolution's text yields nothing to propose themes from.
     #[error("{0}: không tìm thấy nội dung nào để đề xuất chủ đề (văn bản trống hoặc quá ngắn)")]
     Empty(String),
 }
@@ -69,7 +71,9 @@ pub enum DraftError {
 /// A drafted rubric: its TOML text and how many themes it proposes.
 #[derive(Debug, Clone)]
 pub struct Draft {
+    /// The drafted rubric, as TOML with comments.
     pub toml: String,
+    /// Themes proposed.
     pub themes: usize,
 }
 

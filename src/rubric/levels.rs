@@ -7,7 +7,9 @@ use super::{CompiledRubric, Level};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("xếp loại “{given}” không có trong barem; dùng một trong: {choices}")]
 pub struct UnknownLevel {
+    /// The grade as typed.
     pub given: String,
+    /// The valid levels, ids and labels, for the message.
     pub choices: String,
 }
 

@@ -6,7 +6,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::text::{phrase_keys, Analyzed};
+use crate::text::{phrase_keys, Analyzed, SyllableMap};
 
 /// What a phrase is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ struct Phrase {
 /// Syllables that occur in some phrase, numbered, and the phrases each one starts.
 #[derive(Debug, Clone, Default)]
 struct Vocabulary {
-    ids: HashMap<String, u32>,
+    ids: SyllableMap<u32>,
     starts: Vec<Vec<usize>>,
 }
 
@@ -59,7 +59,7 @@ impl Vocabulary {
             return id;
         }
         let id = self.starts.len() as u32;
-        self.ids.insert(syllable.to_string(), id);
+        self.ids.insert(syllable, id);
         self.starts.push(Vec::new());
         id
     }
@@ -71,9 +71,11 @@ const NOT_IN_VOCABULARY: u32 = u32::MAX;
 /// One occurrence of a phrase in a text.
 #[derive(Debug, Clone, Copy)]
 pub struct Hit {
+    /// Index of the phrase in the matcher.
     pub phrase: usize,
     /// First token of the occurrence.
     pub token: usize,
+    /// Length of the occurrence in tokens.
     pub len: usize,
 }
 
@@ -169,7 +171,12 @@ impl PhraseMatcher {
                 if i + len > ids.len() || a.tokens[i + len - 1].sentence != sentence {
                     continue;
                 }
-                if ids[i + 1..i + len] == phrase[1..] {
+                // Element by element: phrases are a few syllables, too short for `memcmp`.
+                if phrase[1..]
+                    .iter()
+                    .zip(&ids[i + 1..i + len])
+                    .all(|(a, b)| a == b)
+                {
                     hits.push(Hit {
                         phrase: id,
                         token: i,

@@ -69,31 +69,43 @@ struct Thesaurus {
 #[derive(Debug, Clone, thiserror::Error, Serialize)]
 #[error("{file}{}: {field}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
 pub struct RubricError {
+    /// The rubric file's name.
     pub file: String,
+    /// Line of the problem, when known.
     pub line: Option<usize>,
+    /// The field at fault (`themes.terms`, `rules.cap`…).
     pub field: String,
+    /// What is wrong and how to fix it (Vietnamese).
     pub message: String,
 }
 
 /// Which rubric produced a result: its id and the SHA-256 of its file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct RubricRef {
+    /// The rubric's id (`[rubric] id`, e.g. `dai-hoi-xiii`).
     pub id: String,
+    /// SHA-256 (hex) of the rubric file's bytes: two rows graded under the same rubric text
+    /// carry the same hash.
     pub sha256: String,
 }
 
 /// What measures a criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
+    /// The rubric's themes, weighted.
     Themes,
+    /// A part, by index.
     Part(usize),
 }
 
 /// What a rule looks at.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
+    /// The essay carries this flag.
     Flag(Flag),
+    /// Part (by index) not found.
     MissingPart(usize),
+    /// At least this many required themes are not covered.
     MissingRequiredTheme(usize),
     /// Criterion `.0` earned less than share `.1` of its maximum.
     WeakCriterion(usize, f64),
@@ -104,8 +116,11 @@ pub enum Condition {
 /// A concept of a theme, compiled: which theme, how many slots must co-occur.
 #[derive(Debug, Clone)]
 pub struct ConceptInfo {
+    /// Index of the theme it belongs to.
     pub theme: usize,
+    /// Number of lists (slots) one of whose alternatives must each occur in the sentence.
     pub slots: u8,
+    /// What it stands for, for explanations.
     pub label: String,
 }
 

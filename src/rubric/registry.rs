@@ -16,6 +16,7 @@ pub struct Shipped {
     pub id: &'static str,
     /// Where it lives in the source tree.
     pub file: &'static str,
+    /// The rubric's TOML text.
     pub toml: &'static str,
 }
 
@@ -60,7 +61,12 @@ pub fn find(id: &str) -> Option<&'static Shipped> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
     /// A shipped rubric, by id (the default when no rubric was asked for).
-    BuiltIn { id: String, default: bool },
+    BuiltIn {
+        /// The shipped rubric's id.
+        id: String,
+        /// It was used because no rubric was asked for.
+        default: bool,
+    },
     /// A rubric file.
     File(PathBuf),
 }
@@ -68,7 +74,9 @@ pub enum Origin {
 /// A rubric chosen for a run, and where it came from.
 #[derive(Debug, Clone)]
 pub struct Chosen {
+    /// The compiled rubric.
     pub rubric: CompiledRubric,
+    /// Where it came from.
     pub origin: Origin,
 }
 
@@ -133,11 +141,17 @@ pub fn choose(arg: Option<&Path>) -> Result<Chosen, RubricError> {
 /// What `thuhoach rubric list` shows of a shipped rubric.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Listed {
+    /// The rubric's id.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// The resolution it grades.
     pub resolution: String,
+    /// Its version.
     pub version: String,
+    /// How many themes it has.
     pub themes: usize,
+    /// It is the default rubric.
     pub default: bool,
 }
 
@@ -172,13 +186,17 @@ pub struct TopicTally {
 /// Another shipped rubric that fits a batch better than the one chosen.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Suggestion {
+    /// The suggested rubric's id.
     pub id: String,
+    /// Its title.
     pub title: String,
     /// Essays graded, and of them off topic under the chosen rubric.
     pub graded: usize,
+    /// Of them, essays flagged off topic under the chosen rubric.
     pub off_topic: usize,
     /// Off-topic essays re-assessed, and of them on topic for the suggested rubric.
     pub sampled: usize,
+    /// Of them, essays on topic under the suggested rubric.
     pub on_topic: usize,
 }
 
@@ -199,6 +217,7 @@ impl Suggestion {
 }
 
 impl TopicTally {
+    /// An empty tally.
     pub fn new() -> Self {
         Self::default()
     }

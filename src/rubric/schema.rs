@@ -6,20 +6,30 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rubric {
+    /// Who the rubric is: id, title, resolution, version.
     pub rubric: RubricInfo,
+    /// Length bounds.
     #[serde(default)]
     pub length: Length,
+    /// Grade levels, highest first.
     pub levels: Vec<Level>,
+    /// Scored criteria; their maxima add up to 100.
     pub criteria: Vec<Criterion>,
+    /// The resolution's themes.
     pub themes: Vec<Theme>,
+    /// Parts of an essay (awareness, relation, commitments and proposals).
     #[serde(default)]
     pub parts: Vec<Part>,
+    /// Thresholds of the quality flags.
     #[serde(default)]
     pub quality: Quality,
+    /// When an essay is off topic.
     #[serde(default)]
     pub off_topic: OffTopic,
+    /// Rules that cap the grade.
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// Texts essays are compared with for copying.
     #[serde(default)]
     pub references: References,
     /// Synonym groups of this rubric, referred to as `"@name"` inside concepts, cues and
@@ -134,10 +144,14 @@ pub struct References {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RubricInfo {
+    /// Stable id, written into every row (`rubric.id`).
     pub id: String,
+    /// Title shown to the committee.
     pub title: String,
+    /// The resolution graded.
     #[serde(default)]
     pub resolution: String,
+    /// The rubric's version, free text.
     #[serde(default)]
     pub version: String,
 }
@@ -146,6 +160,7 @@ pub struct RubricInfo {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Length {
+    /// Below this many syllables an essay is flagged `too_short`.
     pub min_words: usize,
 }
 
@@ -159,8 +174,11 @@ impl Default for Length {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
+    /// Stable id, the row's `grade` (`good`…).
     pub id: String,
+    /// Label shown to people (`Tốt`…).
     pub label: String,
+    /// Lowest score of the level.
     pub min_score: f64,
 }
 
@@ -168,8 +186,11 @@ pub struct Level {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
+    /// Stable id, the row's `criteria[].id`.
     pub id: String,
+    /// Label shown to people.
     pub label: String,
+    /// Most points the criterion earns.
     pub max: f64,
     /// `"themes"` or `"part:<part id>"`.
     pub measure: String,
@@ -186,15 +207,22 @@ fn one() -> f64 {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
+    /// Stable id, the row's `themes[].id`.
     pub id: String,
+    /// Label shown to people.
     pub label: String,
+    /// Weight in the awareness criterion.
     #[serde(default = "one")]
     pub weight: f64,
+    /// Missing it counts for the `missing_required_theme` rule.
     #[serde(default)]
     pub required: bool,
+    /// Distinct terms or concepts found for full credit.
     #[serde(default = "one_hit")]
     pub hits_for_full: usize,
+    /// The resolution's own phrases (or `"@group"`).
     pub terms: Vec<String>,
+    /// Other wordings writers use for the same theme.
     #[serde(default)]
     pub aliases: Vec<String>,
     /// The idea in the writer's own words: each concept is recognized when one alternative of
@@ -225,12 +253,17 @@ fn one_hit() -> usize {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Part {
+    /// Stable id, the row's `parts[].id`.
     pub id: String,
+    /// Label shown to people.
     pub label: String,
+    /// Heading words that open the part ("liên hệ bản thân").
     #[serde(default)]
     pub headings: Vec<String>,
+    /// Rules may cap an essay without it (`missing_part:<id>`).
     #[serde(default)]
     pub required: bool,
+    /// What the part earns points for.
     #[serde(default)]
     pub aspects: Vec<Aspect>,
 }
@@ -239,13 +272,19 @@ pub struct Part {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Aspect {
+    /// Stable id, the row's `parts[].aspects[].id`.
     pub id: String,
+    /// Label shown to people.
     pub label: String,
+    /// Phrases (or `"@group"`) that mark a sentence as this aspect.
     pub cues: Vec<String>,
+    /// The sentence must hold a number of the writer's own (not the resolution's).
     #[serde(default)]
     pub concrete: bool,
+    /// Sentences for full credit.
     #[serde(default = "one_hit")]
     pub target: usize,
+    /// Weight among the part's aspects.
     #[serde(default = "one")]
     pub weight: f64,
     /// The sentence (or its paragraph) must speak of the writer or their unit (first person,
@@ -265,9 +304,13 @@ pub struct Aspect {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Quality {
+    /// A real sentence has at least this many syllables (and a function word).
     pub real_sentence_min_words: usize,
+    /// Below this share of body syllables in real sentences: `keyword_stuffing`.
     pub stuffing_real_share: f64,
+    /// From this share of body syllables in repeated sentences: `repeated_text`.
     pub repeated_share: f64,
+    /// Below this share of syllables with diacritics the text counts as typed without them.
     pub no_diacritics_share: f64,
 }
 
@@ -286,9 +329,12 @@ impl Default for Quality {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OffTopic {
+    /// Fewer distinct theme phrases (and concepts) than this: `off_topic`.
     pub min_theme_hits: usize,
+    /// Phrases that mark another resolution.
     #[serde(default)]
     pub other_resolutions: Vec<String>,
+    /// Off topic when other-resolution phrases reach this ratio of this resolution's.
     #[serde(default = "one")]
     pub other_ratio: f64,
     /// Names of this resolution as an essay's subject ("đại hội xiii").
@@ -340,7 +386,9 @@ pub struct Rule {
     /// `weak_criterion:<criterion id>` or `themes_covered:<theme id>,<theme id>,…` (fires when
     /// fewer than `at_least` of those themes are covered: "two of these four are required").
     pub when: String,
+    /// The level id the grade is capped at.
     pub cap: String,
+    /// Why, in Vietnamese, shown in the row's `caps`.
     pub reason: String,
     /// For `missing_required_theme`: fires when at least this many are missing.
     #[serde(default = "one_hit")]

@@ -10,17 +10,20 @@ use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::syllable::{push_keys, SyllableInfo};
+use super::symap::SyllableMap;
 
 /// One syllable (UAX#29 word) of the text.
 #[derive(Debug, Clone, Copy)]
 pub struct Token {
     /// Byte range in the original text.
     pub start: u32,
+    /// End of the byte range (exclusive).
     pub end: u32,
     key: (u32, u32),
     fold: (u32, u32),
     /// Index of the sentence holding the token.
     pub sentence: u32,
+    /// What the syllable is made of (letters, diacritics).
     pub info: SyllableInfo,
 }
 
@@ -37,25 +40,35 @@ pub enum Heading {
 /// A sentence: a byte span and the tokens inside it.
 #[derive(Debug, Clone)]
 pub struct Sentence {
+    /// Byte range in the original text.
     pub span: Range<usize>,
+    /// Indices of its tokens.
     pub tokens: Range<usize>,
+    /// Index of the paragraph holding it.
     pub paragraph: usize,
 }
 
 /// A paragraph (a non-empty line of the text).
 #[derive(Debug, Clone)]
 pub struct Paragraph {
+    /// Byte range in the original text.
     pub span: Range<usize>,
+    /// Indices of its sentences.
     pub sentences: Range<usize>,
+    /// The kind of heading the paragraph is, if it is one.
     pub heading: Option<Heading>,
 }
 
 /// A text seen through the analyzer.
 #[derive(Debug, Clone)]
 pub struct Analyzed<'a> {
+    /// The original text.
     pub text: &'a str,
+    /// Its syllables.
     pub tokens: Vec<Token>,
+    /// Its sentences.
     pub sentences: Vec<Sentence>,
+    /// Its paragraphs.
     pub paragraphs: Vec<Paragraph>,
     keys: String,
     folds: String,
@@ -98,9 +111,40 @@ impl<'a> Analyzed<'a> {
 
 /// Collapses every run of white space (NBSP and other Unicode spaces included) to one space.
 pub fn display(s: &str) -> String {
+    let s = s.trim();
+    if is_collapsed(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
-    push_display(&mut out, s.trim());
+    push_display(&mut out, s);
     out
+}
+
+/// No white space but single ASCII spaces: [`push_display`] would copy `s` unchanged. Most
+/// sentences are like this, and this check is a few instructions a byte.
+fn is_collapsed(s: &str) -> bool {
+    /// Bytes that may start white space other than a single ASCII space: control white
+    /// space, and the lead bytes of the non-ASCII white space characters (see `push_display`).
+    const SUSPECT: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = matches!(
+                i as u8,
+                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3
+            );
+            i += 1;
+        }
+        t
+    };
+    let b = s.as_bytes();
+    if memchr::memmem::find(b, b"  ").is_some() {
+        return false;
+    }
+    b.iter().enumerate().all(|(i, &c)| {
+        !SUSPECT[usize::from(c)]
+            || (c >= 0xC2 && !s[i..].chars().next().is_some_and(char::is_whitespace))
+    })
 }
 
 /// Appends `s` with every run of white space shown as one space.
@@ -204,7 +248,8 @@ pub fn words(text: &str) -> Vec<(usize, &str)> {
     // ASCII punctuation around letters ("(Đảng," "quyết.") never joins them: only '_' does.
     let is_edge = |b: &u8| b.is_ascii() && !b.is_ascii_alphanumeric() && *b != b'_';
     let mut start = 0;
-    for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || bytes[i] == b' ') {
+    loop {
+        let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         // A space followed by a combining mark or format character is joined to it (WB4).
         if let Some(&next) = bytes.get(end + 1) {
             if !next.is_ascii() && !text[end + 1..].chars().next().is_some_and(is_plain_letter) {
@@ -227,6 +272,9 @@ pub fn words(text: &str) -> Vec<(usize, &str)> {
                 out.extend(piece.unicode_word_indices().map(|(o, w)| (start + o, w)));
             }
         }
+        if end == bytes.len() {
+            break;
+        }
         start = end + 1;
     }
     out
@@ -244,6 +292,10 @@ fn is_plain_letter(c: char) -> bool {
 /// stay with their letter (NFD text); checked on the UTF-8 bytes.
 fn is_plain_word(word: &str) -> bool {
     let b = word.as_bytes();
+    // Many syllables are plain ASCII letters ("thanh", "trong").
+    if b.iter().all(u8::is_ascii_alphabetic) {
+        return !b.is_empty();
+    }
     let mut i = 0;
     while i < b.len() {
         let next = b.get(i + 1).copied();
@@ -275,6 +327,55 @@ fn is_plain_word(word: &str) -> bool {
     !b.is_empty()
 }
 
+/// A syllable's keys as [`push_keys`] computes them.
+struct CachedKeys {
+    key: Box<str>,
+    fold: Box<str>,
+    info: SyllableInfo,
+}
+
+/// Distinct syllables remembered per thread before the cache starts over (a few MB at most;
+/// written Vietnamese uses under 10,000 syllables, so a batch of essays stays well inside).
+const KEY_CACHE_CAP: usize = 1 << 16;
+
+thread_local! {
+    /// Syllable → keys, per thread: computing keys letter by letter costs several hundred
+    /// instructions a syllable, looking them up a few dozen. A pure function's memo, so the
+    /// output never depends on what the cache holds or on the thread.
+    static KEY_CACHE: std::cell::RefCell<SyllableMap<CachedKeys>> =
+        std::cell::RefCell::new(SyllableMap::new());
+}
+
+/// [`push_keys`] through the per-thread cache.
+fn push_keys_cached(word: &str, key: &mut String, fold: &mut String) -> SyllableInfo {
+    if word.is_ascii() {
+        // Lower-casing ASCII costs less than a look-up.
+        return push_keys(word, key, fold);
+    }
+    KEY_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(c) = cache.get(word) {
+            key.push_str(&c.key);
+            fold.push_str(&c.fold);
+            return c.info;
+        }
+        let (k0, f0) = (key.len(), fold.len());
+        let info = push_keys(word, key, fold);
+        if cache.len() >= KEY_CACHE_CAP {
+            cache.clear();
+        }
+        cache.insert(
+            word,
+            CachedKeys {
+                key: key[k0..].into(),
+                fold: fold[f0..].into(),
+                info,
+            },
+        );
+        info
+    })
+}
+
 fn analyze_paragraph(out: &mut Analyzed<'_>, span: Range<usize>) {
     let text = out.text;
     let para = &text[span.clone()];
@@ -282,7 +383,7 @@ fn analyze_paragraph(out: &mut Analyzed<'_>, span: Range<usize>) {
     for (off, word) in words(para) {
         let start = span.start + off;
         let (k0, f0) = (out.keys.len() as u32, out.folds.len() as u32);
-        let info = push_keys(word, &mut out.keys, &mut out.folds);
+        let info = push_keys_cached(word, &mut out.keys, &mut out.folds);
         out.tokens.push(Token {
             start: start as u32,
             end: (start + word.len()) as u32,
@@ -438,6 +539,36 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn display_is_the_collapsed_trimmed_text(
+            picks in proptest::collection::vec(0usize..16, 0..40),
+        ) {
+            const PARTS: [&str; 16] = [
+                " ", "  ", "\t", "\n", "\u{B}", "\u{C}", "\r", "\u{A0}", "\u{85}", "\u{2003}",
+                "\u{3000}", "\u{1680}", "Đảng", "x", "…", "“—”",
+            ];
+            let text: String = picks.iter().map(|&i| PARTS[i]).collect();
+            let mut slow = String::new();
+            push_display_reference(&mut slow, text.trim());
+            proptest::prop_assert_eq!(display(&text), slow);
+        }
+
+        #[test]
+        fn cached_keys_are_the_computed_keys(
+            words in proptest::collection::vec("[A-Za-zđĐơƯệỆòóả\u{300}\u{301}\u{323}]{1,8}", 1..30),
+        ) {
+            // Twice: the second round is answered from the cache.
+            for _ in 0..2 {
+                for w in &words {
+                    let (mut k1, mut f1, mut k2, mut f2) =
+                        (String::from("x"), String::new(), String::from("x"), String::new());
+                    let i1 = push_keys(w, &mut k1, &mut f1);
+                    let i2 = push_keys_cached(w, &mut k2, &mut f2);
+                    proptest::prop_assert_eq!((k1, f1, i1), (k2, f2, i2));
+                }
+            }
+        }
+
         #[test]
         fn display_collapses_every_white_space(
             prefix in "[a ]{0,2}",

@@ -37,8 +37,10 @@ const UNK: &str = "[UNK]";
 /// Why the tokenizer could not be built or serialized.
 #[derive(Debug, thiserror::Error)]
 pub enum HfExportError {
+    /// The tokenizers crate refused the pipeline or could not serialize it.
     #[error("cannot build the Hugging Face tokenizer: {0}")]
     Tokenizers(#[from] tokenizers::Error),
+    /// The built-in rubric's TOML could not be read.
     #[error("cannot read the built-in rubric: {0}")]
     Rubric(#[from] toml::de::Error),
 }

@@ -3,6 +3,7 @@
 
 pub mod pdf;
 pub mod server;
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
