@@ -104,6 +104,49 @@ async fn text_of(c: &Client, css: &str) -> String {
     panic!("{css}: {last}")
 }
 
+/// Uploads essays (and a roster) through the upload page and follows the progress page until
+/// the batch is done.
+async fn upload(c: &Client, server: &Server, essays: &Path, roster: Option<&Path>) {
+    c.goto(&server.url("/upload")).await.unwrap();
+    c.find(Locator::Id("essays"))
+        .await
+        .unwrap()
+        .send_keys(&essays.display().to_string())
+        .await
+        .unwrap();
+    if let Some(roster) = roster {
+        c.find(Locator::Id("roster"))
+            .await
+            .unwrap()
+            .send_keys(&roster.display().to_string())
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Id("upload-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut status = String::new();
+    for _ in 0..600 {
+        if let Ok(el) = c.find(Locator::Id("batch-status")).await {
+            status = el
+                .attr("data-status")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            // Empty: the page refreshed under us (stale element); look again.
+            if !status.is_empty() && status != "running" {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, "done");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reviewer_session_in_a_real_browser() {
     let (Some(browser), Some(driver)) = (
@@ -165,42 +208,7 @@ async fn reviewer_session_in_a_real_browser() {
     assert_eq!(c.current_url().await.unwrap().path(), "/");
 
     // Upload the zip and the roster, follow the progress page until done.
-    c.goto(&server.url("/upload")).await.unwrap();
-    c.find(Locator::Id("essays"))
-        .await
-        .unwrap()
-        .send_keys(&zip_path.display().to_string())
-        .await
-        .unwrap();
-    c.find(Locator::Id("roster"))
-        .await
-        .unwrap()
-        .send_keys(&roster_path.display().to_string())
-        .await
-        .unwrap();
-    c.find(Locator::Id("upload-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let mut status = String::new();
-    for _ in 0..600 {
-        if let Ok(el) = c.find(Locator::Id("batch-status")).await {
-            status = el
-                .attr("data-status")
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            // Empty: the page refreshed under us (stale element); look again.
-            if !status.is_empty() && status != "running" {
-                break;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert_eq!(status, "done");
+    upload(&c, &server, &zip_path, Some(&roster_path)).await;
     assert_eq!(text_of(&c, "#batch-progress").await, "6 / 6 bài");
 
     // Dashboard figures.
@@ -327,5 +335,65 @@ async fn reviewer_session_in_a_real_browser() {
     }
     let bytes = std::fs::read(&file).expect("the .xlsx was downloaded");
     assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip");
+
+    // A copy of the first essay under another name: its page marks the copied passages and
+    // links to the original.
+    let first = &entries[0];
+    let copy = String::from_utf8(first.1.clone()).unwrap().replacen(
+        "Lê Thị Thanh Huyền",
+        "Hoàng Văn Chép",
+        1,
+    );
+    let copy_path = tmp.path().join("bai-chep.zip");
+    std::fs::write(
+        &copy_path,
+        zip_of(&[("chep.txt".to_string(), copy.into_bytes())]),
+    )
+    .unwrap();
+    upload(&c, &server, &copy_path, None).await;
+    c.goto(&server.url("/essays")).await.unwrap();
+    c.find(Locator::LinkText("Hoàng Văn Chép"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let copy_url = c.current_url().await.unwrap();
+    let copied = c
+        .find_all(Locator::Css("#essay-text span.copied"))
+        .await
+        .unwrap();
+    assert!(!copied.is_empty(), "copied passages are marked");
+    assert!(text_of(&c, "#legend")
+        .await
+        .contains("Đoạn trùng với bài khác"));
+    c.execute(
+        "document.querySelector('#essay-text span.copied').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&c, "essay-copied.png").await;
+    c.find(Locator::Css("#essay-text a.copy-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let original = c.current_url().await.unwrap();
+    assert_ne!(original.path(), copy_url.path());
+    assert!(text_of(&c, "main").await.contains("Lê Thị Thanh Huyền"));
+    let back = c
+        .find(Locator::Css(&format!(
+            "#essay-text a.copy-link[href='{}']",
+            copy_url.path()
+        )))
+        .await;
+    assert!(back.is_ok(), "the original links back to the copy");
+
+    // The admin's user page.
+    c.goto(&server.url("/admin/users")).await.unwrap();
+    assert!(text_of(&c, "#users").await.contains("thu-ky"));
+    shot(&c, "admin-users.png").await;
     c.close().await.unwrap();
 }

@@ -891,3 +891,317 @@ fn kill_during_an_import_leaves_a_workspace_that_opens() {
         "{p}"
     );
 }
+
+/// Uploads a .zip of `entries` through the upload page as `cookie` (an admin) and waits until
+/// the batch is done.
+fn upload_zip(s: &Server, cookie: &str, entries: &[(String, Vec<u8>)]) {
+    let (_, upload) = page(s, "/upload", cookie);
+    let csrf = hidden(&upload, "csrf");
+    let zip = zip_of(entries);
+    let (ct, body) = multipart(&[
+        ("csrf", None, csrf.as_bytes()),
+        ("essays", Some("bai.zip"), &zip),
+    ]);
+    let resp = client()
+        .post(s.url("/upload"))
+        .header("cookie", cookie)
+        .header("content-type", ct)
+        .send(body)
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let batch = resp.headers()["location"].to_str().unwrap().to_string();
+    for _ in 0..600 {
+        let (_, p) = page(s, &batch, cookie);
+        if p.contains(r#"data-status="done""#) {
+            return;
+        }
+        assert!(!p.contains(r#"data-status="failed""#), "{p}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the upload never finished");
+}
+
+/// The essay ids by file name.
+fn ids_by_file(s: &Server, token: &str) -> BTreeMap<String, i64> {
+    let (_, list) = get(s, "/api/v1/essays?limit=1000", Some(token));
+    list["essays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap().to_string(),
+                e["id"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// POSTs a form (`application/x-www-form-urlencoded`) as `cookie`.
+fn post_form(s: &Server, path: &str, cookie: &str, fields: &[(&str, &str)]) -> u16 {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let (status, _) = text(
+        client()
+            .post(s.url(path))
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send(body),
+    );
+    status
+}
+
+#[test]
+fn near_duplicates_link_to_each_other_with_the_copied_passage_marked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    add_user(&data, "admin", "admin", PASSWORD);
+    let s = Server::start(&data, &[], &[]);
+    let cookie = page_login(&s, "admin", PASSWORD);
+    let token = login(&s, "admin", PASSWORD);
+    let original = std::fs::read_to_string(dev_dir().join("01_giao_vien_thcs_yen_thach.txt"))
+        .unwrap()
+        .replace(
+            "Cuối tháng 4 vừa qua,",
+            "Cuối tháng 4 <script>alert('chép')</script> vừa qua,",
+        );
+    let copy = original.replace("Lê Thị Thanh Huyền", "Nguyễn Văn Chép");
+    assert_ne!(original, copy);
+    let other = std::fs::read(dev_dir().join("03_cong_an_xa_khanh_long_thuong.txt")).unwrap();
+    upload_zip(
+        &s,
+        &cookie,
+        &[
+            ("goc.txt".to_string(), original.into_bytes()),
+            ("chep.txt".to_string(), copy.into_bytes()),
+            ("khac.txt".to_string(), other),
+        ],
+    );
+    let ids = ids_by_file(&s, &token);
+    let (a, b, c) = (
+        ids["bai.zip/goc.txt"],
+        ids["bai.zip/chep.txt"],
+        ids["bai.zip/khac.txt"],
+    );
+    for (me, partner) in [(a, b), (b, a)] {
+        let (_, detail) = get(&s, &format!("/api/v1/essays/{me}"), Some(&token));
+        let copies = detail["copies"].as_array().expect("copies");
+        assert_eq!(copies.len(), 1, "{detail}");
+        assert_eq!(copies[0]["id"], partner);
+        assert!(copies[0]["similarity"].as_f64().unwrap() > 0.9, "{detail}");
+        let (status, body) = page(&s, &format!("/essays/{me}"), &cookie);
+        assert_eq!(status, 200);
+        assert!(
+            body.contains(r#"id="legend-copied""#),
+            "the legend names the colour"
+        );
+        let link = format!(r#"<a class="copy-link" href="/essays/{partner}">"#);
+        assert!(body.contains(&link), "essay {me} links to {partner}");
+        // The marked passage holds the copied text, escaped.
+        let at = body
+            .find(r#"<span class="copied" title="#)
+            .expect("a copied passage");
+        let end = at + body[at..].find("</span>").expect("end of the passage");
+        let passage = &body[at..end];
+        assert!(
+            passage.contains("vừa qua") && passage.contains("&lt;script&gt;alert("),
+            "{passage}"
+        );
+        assert!(!body.contains("<script"), "essay text is escaped");
+        assert!(body.contains(&format!(r#"<a href="/essays/{partner}">Bài số {partner}"#)));
+    }
+    let (_, body) = page(&s, &format!("/essays/{c}"), &cookie);
+    assert!(
+        !body.contains(r#"class="copied""#),
+        "an essay of its own has no copied passage"
+    );
+    let (_, detail) = get(&s, &format!("/api/v1/essays/{c}"), Some(&token));
+    assert_eq!(detail["copies"], j!([]));
+}
+
+#[test]
+fn admins_manage_users_and_remove_essays_and_it_lasts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    add_user(&data, "admin", "admin", PASSWORD);
+    add_user(&data, "reviewer", "reviewer", PASSWORD);
+    let s = Server::start(&data, &[&dev_dir()], &[]);
+    let admin = page_login(&s, "admin", PASSWORD);
+    let reviewer = page_login(&s, "reviewer", PASSWORD);
+    let (_, rpage) = page(&s, "/", &reviewer);
+    let rcsrf = hidden(&rpage, "csrf");
+    let (_, users) = page(&s, "/admin/users", &admin);
+    let csrf = hidden(&users, "csrf");
+    assert!(users.contains(r#"<tr data-user="reviewer">"#), "{users}");
+    assert!(
+        !rpage.contains(r#"href="/admin/users""#),
+        "no admin menu for reviewers"
+    );
+    assert!(
+        users.contains(r#"href="/admin/users""#),
+        "admin menu for admins"
+    );
+    let token = login(&s, "admin", PASSWORD);
+    let ids = ids_by_file(&s, &token);
+    let before = ids.len();
+    let file = dev_dir()
+        .join("03_cong_an_xa_khanh_long_thuong.txt")
+        .display()
+        .to_string();
+    let victim = *ids
+        .iter()
+        .find(|(f, _)| f.ends_with("03_cong_an_xa_khanh_long_thuong.txt"))
+        .map(|(_, id)| id)
+        .unwrap_or_else(|| panic!("{file} in {ids:?}"));
+    let (_, essay_page) = page(&s, &format!("/essays/{victim}"), &admin);
+    assert!(essay_page.contains(r#"id="remove-form""#));
+    let (_, essay_page) = page(&s, &format!("/essays/{victim}"), &reviewer);
+    assert!(!essay_page.contains(r#"id="remove-form""#));
+
+    // Reviewers: 403 on every admin page and form, even with their own CSRF token.
+    assert_eq!(page(&s, "/admin/users", &reviewer).0, 403);
+    let new_user = [
+        ("csrf", rcsrf.as_str()),
+        ("name", "moi"),
+        ("role", "admin"),
+        ("password", "mat-khau-moi-1"),
+    ];
+    assert_eq!(post_form(&s, "/admin/users", &reviewer, &new_user), 403);
+    let reset = [
+        ("csrf", rcsrf.as_str()),
+        ("name", "admin"),
+        ("password", "chiem-quyen-1"),
+    ];
+    assert_eq!(
+        post_form(&s, "/admin/users/password", &reviewer, &reset),
+        403
+    );
+    let remove = [("csrf", rcsrf.as_str()), ("name", "admin")];
+    assert_eq!(
+        post_form(&s, "/admin/users/remove", &reviewer, &remove),
+        403
+    );
+    let delete = [("csrf", rcsrf.as_str()), ("reason", "thử")];
+    assert_eq!(
+        post_form(&s, &format!("/essays/{victim}/remove"), &reviewer, &delete),
+        403
+    );
+    // Admins need the CSRF token of their session.
+    let forged = [("csrf", rcsrf.as_str()), ("name", "reviewer")];
+    assert_eq!(post_form(&s, "/admin/users/remove", &admin, &forged), 403);
+    assert_eq!(
+        post_form(
+            &s,
+            &format!("/essays/{victim}/remove"),
+            &admin,
+            &[("csrf", &rcsrf), ("reason", "x")]
+        ),
+        403
+    );
+    assert!(ids_by_file(&s, &token).values().any(|&id| id == victim));
+
+    // Admins: add a user, reset a password, remove a user, remove an essay.
+    let new_user = [
+        ("csrf", csrf.as_str()),
+        ("name", "thu-ky"),
+        ("role", "reviewer"),
+        ("password", "mat-khau-thu-ky-1"),
+    ];
+    assert_eq!(post_form(&s, "/admin/users", &admin, &new_user), 303);
+    assert_eq!(
+        post_form(&s, "/admin/users", &admin, &new_user),
+        400,
+        "a name taken"
+    );
+    let short = [
+        ("csrf", csrf.as_str()),
+        ("name", "reviewer"),
+        ("password", "ngan"),
+    ];
+    assert_eq!(post_form(&s, "/admin/users/password", &admin, &short), 400);
+    let reset = [
+        ("csrf", csrf.as_str()),
+        ("name", "reviewer"),
+        ("password", "mat-khau-moi-cua-reviewer"),
+    ];
+    assert_eq!(post_form(&s, "/admin/users/password", &admin, &reset), 303);
+    // The reset ends the reviewer's session at once.
+    let (status, _) = text(
+        client()
+            .get(s.url("/api/v1/decisions"))
+            .header("cookie", &reviewer)
+            .call(),
+    );
+    assert_eq!(status, 401, "the old session ended with the reset");
+    let me = [("csrf", csrf.as_str()), ("name", "admin")];
+    assert_eq!(
+        post_form(&s, "/admin/users/remove", &admin, &me),
+        400,
+        "not oneself"
+    );
+    let gone = [("csrf", csrf.as_str()), ("name", "thu-ky")];
+    assert_eq!(post_form(&s, "/admin/users/remove", &admin, &gone), 303);
+    let no_reason = [("csrf", csrf.as_str()), ("reason", " ")];
+    assert_eq!(
+        post_form(&s, &format!("/essays/{victim}/remove"), &admin, &no_reason),
+        400
+    );
+    let delete = [("csrf", csrf.as_str()), ("reason", "nộp nhầm <b>bài</b>")];
+    assert_eq!(
+        post_form(&s, &format!("/essays/{victim}/remove"), &admin, &delete),
+        303
+    );
+
+    let check = |s: &Server| {
+        let token = login(s, "admin", PASSWORD);
+        let ids = ids_by_file(s, &token);
+        assert!(!ids.values().any(|&id| id == victim), "{ids:?}");
+        assert_eq!(ids.len(), before - 1);
+        assert_eq!(
+            get(s, &format!("/api/v1/essays/{victim}"), Some(&token)).0,
+            404
+        );
+        let (_, found) = get(
+            s,
+            "/api/v1/search?q=khanh%20long%20thuong&limit=50",
+            Some(&token),
+        );
+        assert!(
+            found["hits"].as_array().unwrap().iter().all(|h| !h["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("03_cong_an_xa_khanh_long_thuong.txt")),
+            "{found}"
+        );
+        let cookie = page_login(s, "admin", PASSWORD);
+        let (_, users) = page(s, "/admin/users", &cookie);
+        assert!(!users.contains(r#"data-user="thu-ky""#), "{users}");
+        assert!(
+            users.contains("nộp nhầm &lt;b&gt;bài&lt;/b&gt;"),
+            "the removal is recorded"
+        );
+        // The reset password works, the old one does not.
+        let (status, _) = post_json(
+            s,
+            "/api/v1/login",
+            None,
+            &j!({"name": "reviewer", "password": PASSWORD}),
+        );
+        assert_eq!(status, 401);
+        login(s, "reviewer", "mat-khau-moi-cua-reviewer");
+        let (status, _) = post_json(
+            s,
+            "/api/v1/login",
+            None,
+            &j!({"name": "thu-ky", "password": "mat-khau-thu-ky-1"}),
+        );
+        assert_eq!(status, 401);
+    };
+    check(&s);
+    s.kill();
+    let s = Server::start(&data, &[], &[]);
+    check(&s);
+}

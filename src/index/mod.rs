@@ -434,6 +434,33 @@ impl EssayIndex {
         Ok(SearchResults { total, hits })
     }
 
+    /// The files of every essay that matches `query` and the filters, unranked and without
+    /// snippets (the same matches as [`EssayIndex::search`] counts in `total`).
+    pub fn matching_files(
+        &self,
+        query: &str,
+        opts: &SearchOptions,
+    ) -> Result<Vec<String>, IndexError> {
+        let parts = parse_query(query)?;
+        let searcher = self.reader.searcher();
+        let found = searcher.search(
+            &BooleanQuery::new(self.matching(&parts, opts)),
+            &tantivy::collector::DocSetCollector,
+        )?;
+        let file = self.fields.file;
+        found
+            .into_iter()
+            .map(|address| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(doc
+                    .get_first(file)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string())
+            })
+            .collect()
+    }
+
     /// What every hit must match: the folded form of every part, and the filters.
     fn matching(&self, parts: &[QueryPart], opts: &SearchOptions) -> Vec<(Occur, Box<dyn Query>)> {
         let f = self.fields;

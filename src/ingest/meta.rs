@@ -89,13 +89,10 @@ pub fn extract_metadata(text: &str) -> Metadata {
                 }
             }
         }
-        if let Some(left) = upper_left_column(line) {
-            if let Some(cell) = letterhead(left, "chi bo") {
-                offer_unit(HEADER_CELL_RANK, cell);
-            }
-            if committee.is_none() {
-                committee = letterhead(left, "dang bo");
-            }
+        match upper_left_column(line).and_then(letterhead) {
+            Some(("chi bo", cell)) => offer_unit(HEADER_CELL_RANK, cell),
+            Some(("dang bo", name)) if committee.is_none() => committee = Some(name),
+            _ => {}
         }
     }
     Metadata {
@@ -267,13 +264,15 @@ fn upper_left_column(line: &str) -> Option<&str> {
 /// The name after an upper-case letterhead word ("CHI BỘ TRƯỜNG THCS …", "ĐẢNG BỘ XÃ …").
 /// A header flattened from two columns keeps the right column on the same line after a run
 /// of spaces ("CHI BỘ …        ĐẢNG CỘNG SẢN VIỆT NAM"): only the left column is read.
-fn letterhead(left: &str, word: &str) -> Option<String> {
+fn letterhead(left: &str) -> Option<(&'static str, String)> {
     let mut words = left.split_whitespace();
     let first_two: String = words.by_ref().take(2).collect::<Vec<_>>().join(" ");
-    if fold(&first_two) != word {
-        return None;
-    }
-    clean_value(&words.collect::<Vec<_>>().join(" "))
+    let word = match fold(&first_two).as_str() {
+        "chi bo" => "chi bo",
+        "dang bo" => "dang bo",
+        _ => return None,
+    };
+    Some((word, clean_value(&words.collect::<Vec<_>>().join(" "))?))
 }
 
 /// The name under a closing "Người viết thu hoạch" line, if it looks like one.

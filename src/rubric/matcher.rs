@@ -46,11 +46,14 @@ struct Phrase {
     owners: Vec<Owner>,
 }
 
-/// Syllables that occur in some phrase, numbered, and the phrases each one starts.
+/// Syllables that occur in some phrase, numbered; the one-syllable phrases of each, and the
+/// longer phrases by their first two syllables (a text's syllable pair is then one look-up,
+/// instead of a walk over every phrase that starts with a common syllable such as "phát").
 #[derive(Debug, Clone, Default)]
 struct Vocabulary {
     ids: SyllableMap<u32>,
-    starts: Vec<Vec<usize>>,
+    singles: Vec<Vec<usize>>,
+    pairs: HashMap<(u32, u32), Vec<usize>>,
 }
 
 impl Vocabulary {
@@ -58,10 +61,19 @@ impl Vocabulary {
         if let Some(&id) = self.ids.get(syllable) {
             return id;
         }
-        let id = self.starts.len() as u32;
+        let id = self.singles.len() as u32;
         self.ids.insert(syllable, id);
-        self.starts.push(Vec::new());
+        self.singles.push(Vec::new());
         id
+    }
+
+    /// Files phrase `id`, made of `syllables`, under its first one or its first two.
+    fn file(&mut self, id: usize, syllables: &[u32]) {
+        match *syllables {
+            [one] => self.singles[one as usize].push(id),
+            [first, second, ..] => self.pairs.entry((first, second)).or_default().push(id),
+            [] => {}
+        }
     }
 }
 
@@ -104,9 +116,10 @@ impl PhraseMatcher {
         let id = self.phrases.len();
         let key_ids: Vec<u32> = keys.iter().map(|k| self.keys.id(k)).collect();
         let fold_ids: Vec<u32> = folds.iter().map(|f| self.folds.id(f)).collect();
-        self.keys.starts[key_ids[0] as usize].push(id);
+        self.keys.file(id, &key_ids);
+        // Without diacritics one syllable is too ambiguous ("ban" is bạn, bàn, bản…).
         if folds.len() >= 2 {
-            self.folds.starts[fold_ids[0] as usize].push(id);
+            self.folds.file(id, &fold_ids);
         }
         self.ids.insert(keys.clone(), id);
         self.phrases.push(Phrase {
@@ -158,10 +171,24 @@ impl PhraseMatcher {
             .collect();
         let mut hits = Vec::new();
         for (i, &first) in ids.iter().enumerate() {
+            if first == NOT_IN_VOCABULARY {
+                continue;
+            }
             let sentence = a.tokens[i].sentence;
             let folded = fold_sentence[sentence as usize];
             let vocabulary = if folded { &self.folds } else { &self.keys };
-            let Some(candidates) = vocabulary.starts.get(first as usize) else {
+            if let Some(singles) = vocabulary.singles.get(first as usize) {
+                hits.extend(singles.iter().map(|&phrase| Hit {
+                    phrase,
+                    token: i,
+                    len: 1,
+                }));
+            }
+            let second = match ids.get(i + 1) {
+                Some(&second) if second != NOT_IN_VOCABULARY => second,
+                _ => continue,
+            };
+            let Some(candidates) = vocabulary.pairs.get(&(first, second)) else {
                 continue;
             };
             for &id in candidates {
@@ -172,9 +199,9 @@ impl PhraseMatcher {
                     continue;
                 }
                 // Element by element: phrases are a few syllables, too short for `memcmp`.
-                if phrase[1..]
+                if phrase[2..]
                     .iter()
-                    .zip(&ids[i + 1..i + len])
+                    .zip(&ids[i + 2..i + len])
                     .all(|(a, b)| a == b)
                 {
                     hits.push(Hit {
@@ -185,6 +212,8 @@ impl PhraseMatcher {
                 }
             }
         }
+        // In text order, and at one token in the order the phrases were added.
+        hits.sort_unstable_by_key(|h| (h.token, h.phrase));
         hits
     }
 

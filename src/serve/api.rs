@@ -128,8 +128,21 @@ pub struct EssayDetail {
     pub final_grade_label: Option<String>,
     pub review: Vec<String>,
     pub decisions: Vec<Decision>,
+    /// Essays of the workspace that are near-duplicates of this one (the engine of
+    /// `thuhoach dupes`), the most similar first.
+    pub copies: Vec<CopyPartner>,
     /// The essay's text as read.
     pub text: Option<String>,
+}
+
+/// A near-duplicate of an essay.
+#[derive(Serialize, ToSchema)]
+pub struct CopyPartner {
+    pub id: i64,
+    pub file: String,
+    pub author: Option<String>,
+    /// Share of one essay's own text found in the other, 0 to 1.
+    pub similarity: f64,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -208,7 +221,7 @@ impl Modify for BearerAuth {
     paths(healthz, openapi, grade, essays, essay, search, login, override_grade, decisions),
     components(schemas(
         ErrorBody, Health, GradeRequest, EssaySummary, EssayList, EssayDetail, SearchAnswer,
-        SearchHitWithId, LoginRequest, LoginAnswer, OverrideRequest, DecisionList, Decision
+        SearchHitWithId, CopyPartner, LoginRequest, LoginAnswer, OverrideRequest, DecisionList, Decision
     )),
     modifiers(&BearerAuth)
 )]
@@ -396,10 +409,19 @@ pub async fn load_essay(
         let Some((stored, entry, review)) = ws.essay(id)? else {
             return Ok(None);
         };
-        let decisions = ws
-            .decisions()?
+        let decisions = ws.decisions_of(id)?;
+        let copies = ws
+            .copies_of(id)
             .into_iter()
-            .filter(|d| d.essay_id == Some(id))
+            .filter_map(|(other, similarity)| {
+                let e = ws.entry(other)?;
+                Some(CopyPartner {
+                    id: other,
+                    file: e.row.file,
+                    author: e.row.author,
+                    similarity,
+                })
+            })
             .collect();
         let summary = summary_of(entry, review.clone(), &ws);
         Ok(Some(EssayDetail {
@@ -409,6 +431,7 @@ pub async fn load_essay(
             final_grade_label: summary.grade_label,
             review,
             decisions,
+            copies,
             text: stored.text,
         }))
     })
@@ -427,14 +450,22 @@ async fn essay(State(state): State<AppState>, _auth: ApiAuth, Path(id): Path<i64
     }
 }
 
-/// Runs a search with the index of `thuhoach search`.
+/// Runs a search with the index of `thuhoach search`. At most one search per core runs at a
+/// time (`AppState::searching`): more would only share the cores, slowing every search and
+/// the pages served meanwhile.
 pub async fn run_search(
-    ws: std::sync::Arc<Workspace>,
+    state: &AppState,
     q: String,
     grade: Option<String>,
     unit: Option<String>,
     limit: usize,
 ) -> Result<SearchAnswer, ServeError> {
+    let _permit = state
+        .searching
+        .acquire()
+        .await
+        .map_err(|e| ServeError::Data(format!("tác vụ bị dừng: {e}")))?;
+    let ws = state.ws.clone();
     blocking(move || {
         let opts = SearchOptions {
             unit: unit.filter(|u| !u.trim().is_empty()),
@@ -473,7 +504,7 @@ async fn search(
         return error(StatusCode::BAD_REQUEST, "thiếu từ cần tìm (q)");
     }
     let limit = q.limit.unwrap_or(20).clamp(1, 500);
-    match run_search(state.ws.clone(), q.q, q.grade, q.unit, limit).await {
+    match run_search(&state, q.q, q.grade, q.unit, limit).await {
         Ok(answer) => Json(answer).into_response(),
         Err(e) => from_serve_error(e),
     }

@@ -189,14 +189,21 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Auth>, S
         return Ok(None);
     };
     let hash = token_hash(token);
+    // A session seen before is answered from memory, without a blocking task.
+    if let Some(s) = state.ws.cached_session(&hash) {
+        return Ok(Some(Auth {
+            user: s.user,
+            csrf: s.csrf,
+            token_hash: hash,
+        }));
+    }
     let ws = state.ws.clone();
-    let found =
-        tokio::task::spawn_blocking(move || ws.with_store(|s| s.session(&hash)).map(|f| (f, hash)))
-            .await
-            .map_err(|e| ServeError::Data(e.to_string()))??;
-    Ok(found.0.map(|(user, csrf)| Auth {
-        user,
-        csrf,
+    let found = tokio::task::spawn_blocking(move || ws.session(&hash).map(|f| (f, hash)))
+        .await
+        .map_err(|e| ServeError::Data(e.to_string()))??;
+    Ok(found.0.map(|s| Auth {
+        user: s.user,
+        csrf: s.csrf,
         token_hash: found.1,
     }))
 }

@@ -58,6 +58,9 @@ button{background:#a50e0e;color:#fff;border:0;border-radius:4px;padding:.35rem .
 .hit b{background:#ffe08a}
 .err{background:#fde2e1;border:1px solid #e8a29d;padding:.6rem;border-radius:4px}
 .muted{color:#5f6b76}
+.copied{background:repeating-linear-gradient(135deg,#ffd6d6 0 6px,#ffe9e9 6px 12px);outline:1px dashed #c0392b}
+.copied mark{opacity:.85}
+a.copy-link{font:bold 11px/1 Arial,sans-serif;color:#fff;background:#c0392b;border-radius:3px;padding:1px 4px;margin-right:3px;text-decoration:none;white-space:nowrap}
 @media print{header,form,.noprint{display:none}body{background:#fff}main{max-width:none}}
 "#;
 
@@ -178,25 +181,80 @@ fn find_loose(hay: &str, needle: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// The essay text, escaped, with the marks as `<mark>` elements.
-pub fn highlighted(text: &str, marks: &[Mark]) -> String {
+/// A passage also found in another essay: bytes of the text, the other essay's id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopyMark {
+    pub start: usize,
+    pub end: usize,
+    pub other: i64,
+}
+
+/// The essay text, escaped, with the evidence marks as `<mark>` elements and the copied
+/// passages as `<span class="copied">` around them, each opening with a link to the other
+/// essay. Marks and passages are sorted and do not overlap among themselves; an evidence mark
+/// that crosses a passage's edge is cut there, so the elements nest.
+pub fn highlighted_with_copies(text: &str, marks: &[Mark], copies: &[CopyMark]) -> String {
+    let valid = |s: usize, e: usize| {
+        s < e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e)
+    };
+    let marks: Vec<&Mark> = marks.iter().filter(|m| valid(m.start, m.end)).collect();
+    let copies: Vec<&CopyMark> = copies.iter().filter(|c| valid(c.start, c.end)).collect();
+    let mut cuts: Vec<usize> = vec![0, text.len()];
+    cuts.extend(marks.iter().flat_map(|m| [m.start, m.end]));
+    cuts.extend(copies.iter().flat_map(|c| [c.start, c.end]));
+    cuts.sort_unstable();
+    cuts.dedup();
     let mut out = String::with_capacity(text.len() * 11 / 10);
-    let mut at = 0;
-    for m in marks {
-        if m.start < at || m.end > text.len() {
-            continue;
+    // What covers each piece: the earliest mark / passage that holds it whole.
+    let (mut mi, mut ci) = (0, 0);
+    let (mut open_mark, mut open_copy): (Option<usize>, Option<usize>) = (None, None);
+    for w in cuts.windows(2) {
+        let (p, q) = (w[0], w[1]);
+        while mi < marks.len() && marks[mi].end <= p {
+            mi += 1;
         }
-        out.push_str(&esc(&text[at..m.start]));
-        let _ = write!(
-            out,
-            r#"<mark class="c{}" title="{}">{}</mark>"#,
-            m.class % 6,
-            esc(&m.title),
-            esc(&text[m.start..m.end])
-        );
-        at = m.end;
+        while ci < copies.len() && copies[ci].end <= p {
+            ci += 1;
+        }
+        let mark = (mi < marks.len() && marks[mi].start <= p && q <= marks[mi].end).then_some(mi);
+        let copy =
+            (ci < copies.len() && copies[ci].start <= p && q <= copies[ci].end).then_some(ci);
+        if open_mark.is_some() && (open_mark != mark || open_copy != copy) {
+            out.push_str("</mark>");
+            open_mark = None;
+        }
+        if open_copy != copy {
+            if open_copy.is_some() {
+                out.push_str("</span>");
+            }
+            if let Some(c) = copy {
+                let other = copies[c].other;
+                let _ = write!(
+                    out,
+                    r#"<span class="copied" title="Đoạn trùng với bài số {other}"><a class="copy-link" href="/essays/{other}">⇄ bài {other}</a>"#
+                );
+            }
+            open_copy = copy;
+        }
+        if open_mark.is_none() {
+            if let Some(m) = mark {
+                let _ = write!(
+                    out,
+                    r#"<mark class="c{}" title="{}">"#,
+                    marks[m].class % 6,
+                    esc(&marks[m].title)
+                );
+                open_mark = Some(m);
+            }
+        }
+        out.push_str(&esc(&text[p..q]));
     }
-    out.push_str(&esc(&text[at..]));
+    if open_mark.is_some() {
+        out.push_str("</mark>");
+    }
+    if open_copy.is_some() {
+        out.push_str("</span>");
+    }
     out
 }
 
@@ -289,8 +347,37 @@ mod tests {
             title: "T\"".into(),
         }];
         assert_eq!(
-            highlighted(text, &marks),
+            highlighted_with_copies(text, &marks, &[]),
             r#"a &lt;b&gt; <mark class="c1" title="T&quot;">Nghị quyết</mark> &lt;i&gt; c"#
+        );
+    }
+
+    #[test]
+    fn copied_passages_wrap_marks_and_link_to_the_other_essay() {
+        let text = "Mở <b> đầu. Đoạn chép \"x\" ở đây. Kết.";
+        let copy_start = text.find("Đoạn").unwrap();
+        let copy_end = text.find(" Kết").unwrap();
+        let mark_start = text.find("<b>").unwrap();
+        let mark_end = text.find("chép").unwrap();
+        let marks = vec![Mark {
+            start: mark_start,
+            end: mark_end,
+            class: 2,
+            title: "t".into(),
+        }];
+        let copies = vec![CopyMark {
+            start: copy_start,
+            end: copy_end,
+            other: 7,
+        }];
+        let html = highlighted_with_copies(text, &marks, &copies);
+        assert_eq!(
+            html,
+            concat!(
+                r#"Mở <mark class="c2" title="t">&lt;b&gt; đầu. </mark>"#,
+                r#"<span class="copied" title="Đoạn trùng với bài số 7"><a class="copy-link" href="/essays/7">⇄ bài 7</a>"#,
+                r#"<mark class="c2" title="t">Đoạn </mark>chép &quot;x&quot; ở đây.</span> Kết."#
+            )
         );
     }
 

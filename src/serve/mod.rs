@@ -1,13 +1,15 @@
 //! `thuhoach serve`: the reviewers' web app and the HTTP JSON API, on one workspace.
 //!
 //! A workspace (`--data`) is a folder holding `thuhoach.sqlite` (essays, rows, texts, batches,
-//! users, sessions, an index of the decisions), `index/` (the tantivy index of
+//! users, sessions, an index of the decisions, the near-duplicate pairs found after every
+//! import, the essays removed by admins), `index/` (the tantivy index of
 //! [`crate::index::EssayIndex`], the engine of `thuhoach search`), `decisions.jsonl` (the
 //! tamper-evident decisions log, the authority for overrides) and the roster.
 //!
 //! Requests are served by tokio (axum); grading, indexing and database work run on blocking
 //! threads (grading on rayon), so a big upload never stalls the pages.
 
+mod admin;
 mod api;
 mod auth;
 pub mod decisions;
@@ -117,8 +119,12 @@ pub fn router(workspace: Arc<Workspace>, max_upload_bytes: usize) -> axum::Route
         ws: workspace,
         limiter: Arc::new(auth::LoginLimiter::default()),
         max_upload_bytes,
+        searching: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
     };
     pages::routes(max_upload_bytes)
+        .merge(admin::routes())
         .merge(api::routes())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
@@ -135,11 +141,23 @@ pub struct AppState {
     pub(crate) ws: Arc<Workspace>,
     pub(crate) limiter: Arc<auth::LoginLimiter>,
     pub(crate) max_upload_bytes: usize,
+    /// Searches running at once (one per core).
+    pub(crate) searching: Arc<tokio::sync::Semaphore>,
 }
 
 /// Hashes a password with argon2 (for `thuhoach user add`).
 pub fn hash_password(password: &str) -> Result<String, ServeError> {
     auth::hash_password(password)
+}
+
+/// Refuses a password that is too short.
+pub(crate) fn check_password(password: &str) -> Result<(), ServeError> {
+    if password.chars().count() < 8 {
+        return Err(ServeError::Refused(
+            "mật khẩu phải có ít nhất 8 ký tự".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Adds a user (or replaces their role and password) in the workspace at `data`.
@@ -155,11 +173,7 @@ pub fn add_user(
             "tên người dùng phải có từ 1 đến 64 ký tự, không có ký tự điều khiển".into(),
         ));
     }
-    if password.chars().count() < 8 {
-        return Err(ServeError::Refused(
-            "mật khẩu phải có ít nhất 8 ký tự".into(),
-        ));
-    }
+    check_password(password)?;
     std::fs::create_dir_all(data)?;
     let store = store::Store::open(&workspace::db_path(data))?;
     store.add_user(name, role, &auth::hash_password(password)?)

@@ -38,9 +38,17 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/downloads/{name}", get(download))
 }
 
-fn page(title: &str, auth: Option<&Auth>, body: &str) -> Response {
+pub(crate) fn page(title: &str, auth: Option<&Auth>, body: &str) -> Response {
     let user = auth.map(|a| (a.user.name.as_str(), a.user.role.label(), a.csrf.as_str()));
-    Html(layout(title, user, body)).into_response()
+    let mut html = layout(title, user, body);
+    if auth.is_some_and(Auth::is_admin) {
+        html = html.replacen(
+            r#"<a href="/downloads">Tải xuống</a>"#,
+            r#"<a href="/downloads">Tải xuống</a><a href="/admin/users">Quản trị</a>"#,
+            1,
+        );
+    }
+    Html(html).into_response()
 }
 
 pub fn error_page(status: StatusCode, message: &str) -> Response {
@@ -58,7 +66,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-fn serve_error(e: ServeError) -> Response {
+pub(crate) fn serve_error(e: ServeError) -> Response {
     match e {
         ServeError::Refused(m) => error_page(StatusCode::BAD_REQUEST, &m),
         other => error_page(StatusCode::INTERNAL_SERVER_ERROR, &other.to_string()),
@@ -202,7 +210,7 @@ async fn logout(
     }
     let hash = auth.token_hash().to_string();
     let ws = state.ws.clone();
-    let _ = blocking(move || ws.with_store(|s| s.delete_session(&hash))).await;
+    let _ = blocking(move || ws.end_session(&hash)).await;
     (
         StatusCode::SEE_OTHER,
         [
@@ -572,6 +580,20 @@ async fn essay_page(
         .collect();
     let text = d.text.as_deref().unwrap_or("");
     let marks = html::evidence_marks(row, text, &criteria);
+    let copies: Vec<html::CopyMark> = {
+        let (ws, text) = (state.ws.clone(), text.to_string());
+        match blocking(move || ws.copied_passages(id, &text)).await {
+            Ok(spans) => spans
+                .into_iter()
+                .map(|(r, other)| html::CopyMark {
+                    start: r.start,
+                    end: r.end,
+                    other,
+                })
+                .collect(),
+            Err(e) => return serve_error(e),
+        }
+    };
     let mut b = String::new();
     let _ = write!(
         b,
@@ -603,10 +625,13 @@ async fn essay_page(
     for (i, c) in ws.rubric().spec.criteria.iter().enumerate() {
         let _ = write!(b, r#"<span class="c{}">{}</span>"#, i % 6, esc(&c.label));
     }
+    if !copies.is_empty() {
+        b.push_str(r#"<span class="copied" id="legend-copied">Đoạn trùng với bài khác (bấm ⇄ để mở bài kia)</span>"#);
+    }
     let _ = write!(
         b,
         r#"</p><div class="essay" id="essay-text">{}</div></div><div>"#,
-        html::highlighted(text, &marks)
+        html::highlighted_with_copies(text, &marks, &copies)
     );
     if !d.review.is_empty() {
         b.push_str(r#"<h2>Cần xem lại</h2><ul id="review-reasons">"#);
@@ -622,22 +647,20 @@ async fn essay_page(
         }
         b.push_str("</p>");
     }
-    if let Some(o) = &row.originality {
-        if !o.duplicates.is_empty() {
-            b.push_str("<h2>Bài gần giống</h2><ul>");
-            for p in &o.duplicates {
-                let link = match ws.id_of(&p.file) {
-                    Some(other) => format!(r#"<a href="/essays/{other}">{}</a>"#, esc(&p.file)),
-                    None => esc(&p.file),
-                };
-                let _ = write!(
-                    b,
-                    "<li>{link} — giống {}%</li>",
-                    fmt_dec_vi(p.similarity * 100.0)
-                );
-            }
-            b.push_str("</ul>");
+    if !d.copies.is_empty() {
+        b.push_str(r#"<h2>Bài gần giống</h2><ul id="copies">"#);
+        for p in &d.copies {
+            let _ = write!(
+                b,
+                r#"<li><a href="/essays/{}">Bài số {} — {}</a> ({}): giống {}%</li>"#,
+                p.id,
+                p.id,
+                esc(&p.file),
+                esc(p.author.as_deref().unwrap_or("không rõ tên")),
+                fmt_dec_vi(p.similarity * 100.0)
+            );
         }
+        b.push_str("</ul>");
     }
     b.push_str(r#"<h2>Điểm theo tiêu chí</h2><table id="criteria"><tbody>"#);
     for c in &row.criteria {
@@ -713,6 +736,13 @@ async fn essay_page(
         esc(&auth.csrf),
         grade_options(ws, d.final_grade.as_deref(), false)
     );
+    if auth.is_admin() {
+        // Inside the right column, after the override form.
+        let form = super::admin::remove_essay_form(id, &auth.csrf);
+        if let Some(at) = b.rfind("</div></div>") {
+            b.insert_str(at, &form);
+        }
+    }
     let title = format!("Bài số {id}");
     page(&title, Some(&auth), &b)
 }
@@ -769,7 +799,7 @@ async fn search_page(
         grade_options(&state.ws, q.grade.as_deref(), true)
     );
     if let Some(query) = q.q.clone().filter(|s| !s.trim().is_empty()) {
-        match api::run_search(state.ws.clone(), query, q.grade.clone(), q.unit.clone(), 50).await {
+        match api::run_search(&state, query, q.grade.clone(), q.unit.clone(), 50).await {
             Ok(answer) => {
                 let _ = write!(
                     b,

@@ -54,6 +54,20 @@ CREATE TABLE IF NOT EXISTS decisions(
     at TEXT NOT NULL,
     hash TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS decisions_by_essay ON decisions(essay_id);
+CREATE TABLE IF NOT EXISTS removed(
+    file TEXT NOT NULL,
+    sha256 TEXT,
+    by TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS copies(
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL,
+    similarity REAL NOT NULL,
+    PRIMARY KEY(a, b)
+);
 CREATE TABLE IF NOT EXISTS settings(
     key TEXT PRIMARY KEY,
     value BLOB NOT NULL
@@ -119,6 +133,14 @@ pub struct Decision {
     pub hash: String,
 }
 
+/// A valid session: who, the CSRF token of its forms, when it ends (seconds since the epoch).
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+    pub expires: i64,
+}
+
 /// A batch of imported essays (start-up paths or an upload) and its progress.
 #[derive(Debug, Clone)]
 pub struct Batch {
@@ -162,6 +184,16 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
+        Ok(Store { conn })
+    }
+
+    /// Opens a read-only connection to the database at `path`, already created by
+    /// [`Store::open`]. In WAL mode readers do not block each other nor the writer, and see
+    /// every committed write.
+    pub fn open_reader(path: &Path) -> Result<Store, ServeError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "query_only", "ON")?;
         Ok(Store { conn })
     }
 
@@ -218,11 +250,8 @@ impl Store {
     pub fn essay(&self, id: i64) -> Result<Option<StoredEssay>, ServeError> {
         let found: Option<(String, Option<String>)> = self
             .conn
-            .query_row(
-                "SELECT row, text FROM essays WHERE id = ?1",
-                params![id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT row, text FROM essays WHERE id = ?1")?
+            .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         found
             .map(|(row, text)| {
@@ -325,6 +354,74 @@ impl Store {
         Ok(found.and_then(|(role, hash)| Some((Role::parse(&role)?, hash))))
     }
 
+    /// Every user `(name, role, created)`, by name.
+    pub fn users(&self) -> Result<Vec<(String, Role, i64)>, ServeError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, role, created FROM users ORDER BY name")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, role, created) = row?;
+            if let Some(role) = Role::parse(&role) {
+                out.push((name, role, created));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sets a user's password and ends their sessions; false when there is no such user.
+    pub fn set_password(&mut self, name: &str, hash: &str) -> Result<bool, ServeError> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE users SET hash = ?2 WHERE name = ?1",
+            params![name, hash],
+        )?;
+        tx.execute("DELETE FROM sessions WHERE user = ?1", params![name])?;
+        tx.commit()?;
+        Ok(changed > 0)
+    }
+
+    /// Removes a user and their sessions; false when there is no such user.
+    pub fn remove_user(&mut self, name: &str) -> Result<bool, ServeError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM sessions WHERE user = ?1", params![name])?;
+        let removed = tx.execute("DELETE FROM users WHERE name = ?1", params![name])?;
+        tx.commit()?;
+        Ok(removed > 0)
+    }
+
+    /// Deletes an essay and its near-duplicate pairs, recording who removed it and why.
+    pub fn remove_essay(
+        &mut self,
+        id: i64,
+        file: &str,
+        sha256: Option<&str>,
+        by: &str,
+        reason: &str,
+    ) -> Result<(), ServeError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO removed(file, sha256, by, at, reason) VALUES(?1, ?2, ?3, ?4, ?5)",
+            params![file, sha256, by, now(), reason],
+        )?;
+        tx.execute("DELETE FROM essays WHERE id = ?1", params![id])?;
+        tx.execute("DELETE FROM copies WHERE a = ?1 OR b = ?1", params![id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Essays removed `(file, by, at, reason)`, the latest first.
+    pub fn removed(&self) -> Result<Vec<(String, String, i64, String)>, ServeError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT file, by, at, reason FROM removed ORDER BY rowid DESC")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn count_users(&self, role: Option<Role>) -> Result<i64, ServeError> {
         Ok(match role {
             Some(role) => self.conn.query_row(
@@ -355,24 +452,26 @@ impl Store {
     }
 
     /// The signed-in user and the session's CSRF token, if the session is valid.
-    pub fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, ServeError> {
-        let found: Option<(String, String, String)> = self
+    pub fn session(&self, token_hash: &str) -> Result<Option<Session>, ServeError> {
+        let found: Option<(String, String, String, i64)> = self
             .conn
-            .query_row(
-                "SELECT s.user, u.role, s.csrf FROM sessions s JOIN users u ON u.name = s.user
+            .prepare_cached(
+                "SELECT s.user, u.role, s.csrf, s.expires FROM sessions s JOIN users u ON u.name = s.user
                  WHERE s.token_hash = ?1 AND s.expires >= ?2",
-                params![token_hash, now()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            )?
+            .query_row(params![token_hash, now()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()?;
-        Ok(found.and_then(|(name, role, csrf)| {
-            Some((
-                User {
+        Ok(found.and_then(|(name, role, csrf, expires)| {
+            Some(Session {
+                user: User {
                     name,
                     role: Role::parse(&role)?,
                 },
                 csrf,
-            ))
+                expires,
+            })
         }))
     }
 
@@ -395,10 +494,20 @@ impl Store {
     }
 
     pub fn decisions(&self) -> Result<Vec<Decision>, ServeError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, essay_id, file, previous, grade, reason, by, at, hash FROM decisions ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([], |r| {
+        self.decisions_where("1", None)
+    }
+
+    /// The decisions about one essay, in log order.
+    pub fn decisions_of(&self, essay_id: i64) -> Result<Vec<Decision>, ServeError> {
+        self.decisions_where("essay_id = ?1", Some(essay_id))
+    }
+
+    fn decisions_where(&self, cond: &str, id: Option<i64>) -> Result<Vec<Decision>, ServeError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT seq, essay_id, file, previous, grade, reason, by, at, hash FROM decisions WHERE {cond} ORDER BY seq",
+        ))?;
+        let params: Vec<i64> = id.into_iter().collect();
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
             Ok(Decision {
                 seq: r.get::<_, i64>(0)? as u64,
                 essay_id: r.get(1)?,
@@ -414,12 +523,59 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Replaces the near-duplicate pairs `(essay a, essay b, similarity)`.
+    pub fn replace_copies(&mut self, pairs: &[(i64, i64, f64)]) -> Result<(), ServeError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM copies", [])?;
+        {
+            let mut insert =
+                tx.prepare("INSERT OR REPLACE INTO copies(a, b, similarity) VALUES(?1, ?2, ?3)")?;
+            for (a, b, s) in pairs {
+                insert.execute(params![a, b, s])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The near-duplicate pairs `(essay a, essay b, similarity)`.
+    pub fn copies(&self) -> Result<Vec<(i64, i64, f64)>, ServeError> {
+        let mut stmt = self.conn.prepare("SELECT a, b, similarity FROM copies")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every essay's file and text, by id (essays read without error).
+    pub fn texts(&self) -> Result<Vec<(i64, String, String)>, ServeError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, file, text FROM essays WHERE text IS NOT NULL ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One essay's text.
+    pub fn text(&self, id: i64) -> Result<Option<String>, ServeError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT text FROM essays WHERE id = ?1")?
+            .query_row(params![id], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
     pub fn set_setting(&self, key: &str, value: &[u8]) -> Result<(), ServeError> {
         self.conn.execute(
             "INSERT INTO settings(key, value) VALUES(?1, ?2)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             params![key, value],
         )?;
+        Ok(())
+    }
+
+    pub fn delete_setting(&self, key: &str) -> Result<(), ServeError> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", params![key])?;
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rayon::prelude::*;
 
-use super::store::{light_row, Batch, Decision, Role, Store, StoredEssay};
+use super::store::{light_row, Batch, Decision, Role, Session, Store, StoredEssay};
 use super::ServeError;
 use crate::audit::{self, DecisionLog, NewDecision};
 use crate::index::{EssayIndex, SearchOptions, SearchResults};
@@ -19,8 +19,21 @@ use crate::{Assessment, CompiledRubric, Grader};
 /// Roster bytes and extension in the settings table.
 const ROSTER_KEY: &str = "roster";
 const ROSTER_EXT_KEY: &str = "roster_ext";
+/// Set while the near-duplicate pairs may lag behind the essays (an import began and its
+/// pairs were not computed yet): a restart computes them again.
+const COPIES_STALE_KEY: &str = "copies_stale";
+/// Name prefix of the partner essays in the reference set of [`Workspace::copied_passages`].
+const PARTNER: &str = "essay:";
 /// Rows graded and committed together during an import (progress is reported per chunk).
 const IMPORT_CHUNK: usize = 500;
+/// Searches whose answers are kept until the index changes (reviewers page through and
+/// repeat the same searches).
+const SEARCH_CACHE: usize = 512;
+/// Idle read connections kept open.
+const MAX_IDLE_READERS: usize = 16;
+/// A session held in memory is checked against the database again after this long, so a
+/// change made outside the server (`thuhoach user add` on a running workspace) counts soon.
+const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A file of an upload, by its display name, and what reading it gave.
 pub type ReadUpload = (String, Result<RawDocument, IngestError>);
@@ -71,6 +84,18 @@ impl Catalog {
         }
     }
 
+    fn remove(&mut self, id: i64) {
+        let Some(i) = self.by_id.remove(&id) else {
+            return;
+        };
+        let entry = self.entries.remove(i);
+        self.by_file.remove(&entry.row.file);
+        for (j, e) in self.entries.iter().enumerate().skip(i) {
+            self.by_id.insert(e.id, j);
+        }
+        self.summary = None;
+    }
+
     fn decide(&mut self, id: i64, grade: &str) {
         if let Some(&i) = self.by_id.get(&id) {
             self.entries[i].decided = Some(grade.to_string());
@@ -104,9 +129,30 @@ pub struct EssayPage {
     pub entries: Vec<(Entry, Vec<String>)>,
 }
 
+/// Sessions seen recently; `generation` counts the times it was emptied, so a lookup that
+/// raced with a sign-out does not put the ended session back.
+#[derive(Default)]
+struct SessionCache {
+    generation: u64,
+    /// Each session with when it was read from the database.
+    valid: HashMap<String, (Session, std::time::Instant)>,
+}
+
+/// Answers of recent searches, valid for one state of the index (`generation`).
+struct SearchCache {
+    generation: u64,
+    answers: lru::LruCache<String, SearchResults>,
+}
+
 pub struct Workspace {
     dir: PathBuf,
+    /// The one writing connection (and reads that must follow a write in order).
     store: Mutex<Store>,
+    /// Idle read-only connections: readers work in parallel (WAL), never behind the writer.
+    readers: Mutex<Vec<Store>>,
+    /// Valid sessions seen recently, by token hash; dropped on sign-out and user changes.
+    sessions: RwLock<SessionCache>,
+    search_cache: Mutex<SearchCache>,
     index: EssayIndex,
     /// One index writer at a time.
     index_write: Mutex<()>,
@@ -114,6 +160,13 @@ pub struct Workspace {
     /// One override at a time, so decisions are numbered and recorded in order.
     deciding: Mutex<()>,
     catalog: RwLock<Catalog>,
+    /// Near-duplicate partners of each essay, the most similar first.
+    copies: RwLock<HashMap<i64, Vec<(i64, f64)>>>,
+    /// One near-duplicate pass at a time, so a later pass (which saw more essays) always
+    /// finishes last.
+    refreshing: Mutex<()>,
+    /// The rubric's base text (never counted as copying) and references.
+    references: crate::originality::ReferenceSet,
     grader: Grader,
     roster: RwLock<Option<Roster>>,
 }
@@ -142,11 +195,23 @@ impl Workspace {
         let ws = Workspace {
             dir: dir.to_path_buf(),
             store: Mutex::new(store),
+            readers: Mutex::new(Vec::new()),
+            sessions: RwLock::new(SessionCache::default()),
+            search_cache: Mutex::new(SearchCache {
+                generation: 0,
+                answers: lru::LruCache::new(
+                    std::num::NonZeroUsize::new(SEARCH_CACHE)
+                        .unwrap_or(std::num::NonZeroUsize::MIN),
+                ),
+            }),
             index,
             index_write: Mutex::new(()),
             log,
             deciding: Mutex::new(()),
             catalog: RwLock::new(Catalog::default()),
+            copies: RwLock::new(HashMap::new()),
+            refreshing: Mutex::new(()),
+            references: crate::references_for(&rubric, &[])?,
             grader: Grader::new(rubric),
             roster: RwLock::new(None),
         };
@@ -156,6 +221,86 @@ impl Workspace {
 
     fn store(&self) -> Result<MutexGuard<'_, Store>, ServeError> {
         self.store.lock().map_err(|_| poisoned())
+    }
+
+    /// Runs `f` on a read-only connection of the pool (opened when none is idle).
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, ServeError>,
+    ) -> Result<T, ServeError> {
+        let idle = self.readers.lock().map_err(|_| poisoned())?.pop();
+        let reader = match idle {
+            Some(r) => r,
+            None => Store::open_reader(&db_path(&self.dir))?,
+        };
+        let out = f(&reader);
+        let mut idle = self.readers.lock().map_err(|_| poisoned())?;
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(reader);
+        }
+        out
+    }
+
+    /// The valid session of a token hash, from memory when it was seen before.
+    pub(crate) fn session(&self, token_hash: &str) -> Result<Option<Session>, ServeError> {
+        if let Some(s) = self.cached_session(token_hash) {
+            return Ok(Some(s));
+        }
+        let generation = self.sessions.read().map_err(|_| poisoned())?.generation;
+        let found = self.read(|s| s.session(token_hash))?;
+        if let Some(s) = &found {
+            let mut cache = self.sessions.write().map_err(|_| poisoned())?;
+            if cache.generation == generation {
+                if cache.valid.len() >= 10_000 {
+                    cache.valid.clear();
+                }
+                cache.valid.insert(
+                    token_hash.to_string(),
+                    (s.clone(), std::time::Instant::now()),
+                );
+            }
+        }
+        Ok(found)
+    }
+
+    /// The session of a token hash if it is in memory, not expired and read from the database
+    /// less than [`SESSION_RECHECK`] ago (no database work).
+    pub(crate) fn cached_session(&self, token_hash: &str) -> Option<Session> {
+        let cache = self.sessions.read().ok()?;
+        cache
+            .valid
+            .get(token_hash)
+            .filter(|(s, read)| {
+                s.expires >= super::store::now() && read.elapsed() < SESSION_RECHECK
+            })
+            .map(|(s, _)| s.clone())
+    }
+
+    /// Signs a session out.
+    pub(crate) fn end_session(&self, token_hash: &str) -> Result<(), ServeError> {
+        let deleted = self.store()?.delete_session(token_hash);
+        self.forget_sessions();
+        deleted
+    }
+
+    /// Drops the sessions held in memory (after a sign-out or a change of users): the next
+    /// request of each reads its session from the database again.
+    fn forget_sessions(&self) {
+        let mut cache = match self.sessions.write() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        cache.generation += 1;
+        cache.valid.clear();
+    }
+
+    /// Marks the search index as changed: cached answers are dropped, and answers computed
+    /// before the change are not cached.
+    fn index_changed(&self) {
+        if let Ok(mut cache) = self.search_cache.lock() {
+            cache.generation += 1;
+            cache.answers.clear();
+        }
     }
 
     /// Decisions the log holds but the table lacks are copied in; essays the database holds
@@ -199,6 +344,7 @@ impl Workspace {
                 }
             }
             writer.commit()?;
+            self.index_changed();
         }
         let mut catalog = self.catalog.write().map_err(|_| poisoned())?;
         for (id, row) in rows {
@@ -210,6 +356,12 @@ impl Workspace {
             }
         }
         drop(catalog);
+        if self.store()?.setting(COPIES_STALE_KEY)?.is_some() {
+            self.refresh_copies()?;
+        } else {
+            let pairs = self.store()?.copies()?;
+            self.set_copies(&pairs)?;
+        }
         let roster = self.load_roster()?;
         *self.roster.write().map_err(|_| poisoned())? = roster;
         Ok(())
@@ -225,6 +377,79 @@ impl Workspace {
 
     pub fn grader(&self) -> &Grader {
         &self.grader
+    }
+
+    /// Every user `(name, role, created)`.
+    pub fn users(&self) -> Result<Vec<(String, Role, i64)>, ServeError> {
+        self.read(|s| s.users())
+    }
+
+    /// Adds a user (by an admin), refusing a name that is taken.
+    pub fn add_user(&self, name: &str, role: Role, password: &str) -> Result<(), ServeError> {
+        let name = name.trim();
+        if self.store()?.user(name)?.is_some() {
+            return Err(ServeError::Refused(format!(
+                "đã có người dùng “{name}”; hãy chọn tên khác hoặc đặt lại mật khẩu"
+            )));
+        }
+        super::add_user(&self.dir, name, role, password)?;
+        self.forget_sessions();
+        Ok(())
+    }
+
+    /// Sets a user's password; their sessions end. False when there is no such user.
+    pub fn reset_password(&self, name: &str, password: &str) -> Result<bool, ServeError> {
+        super::check_password(password)?;
+        let hash = super::hash_password(password)?;
+        let changed = self.store()?.set_password(name, &hash)?;
+        self.forget_sessions();
+        Ok(changed)
+    }
+
+    /// Removes a user and their sessions. Nobody removes themselves, so an admin always
+    /// remains. False when there is no such user.
+    pub fn remove_user(&self, name: &str, by: &str) -> Result<bool, ServeError> {
+        if name == by {
+            return Err(ServeError::Refused(
+                "không thể tự xoá tài khoản của mình".into(),
+            ));
+        }
+        let removed = self.store()?.remove_user(name)?;
+        self.forget_sessions();
+        Ok(removed)
+    }
+
+    /// Deletes an essay (from the database, the index, the catalogue and the near-duplicate
+    /// pairs), recording who removed it and why. The decisions log keeps its decisions.
+    /// False when there is no such essay.
+    pub fn remove_essay(&self, id: i64, by: &str, reason: &str) -> Result<bool, ServeError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(ServeError::Refused("phải ghi lý do xoá bài".into()));
+        }
+        let _writing = self.index_write.lock().map_err(|_| poisoned())?;
+        let Some(entry) = self.entry(id) else {
+            return Ok(false);
+        };
+        self.store()?
+            .remove_essay(id, &entry.row.file, entry.row.sha256.as_deref(), by, reason)?;
+        let mut writer = self.index.writer(1)?;
+        writer.remove(&entry.row.file);
+        writer.commit()?;
+        self.index_changed();
+        self.catalog.write().map_err(|_| poisoned())?.remove(id);
+        let mut copies = self.copies.write().map_err(|_| poisoned())?;
+        copies.remove(&id);
+        for partners in copies.values_mut() {
+            partners.retain(|(p, _)| *p != id);
+        }
+        copies.retain(|_, p| !p.is_empty());
+        Ok(true)
+    }
+
+    /// Essays removed `(file, by, at, reason)`, the latest first.
+    pub fn removed(&self) -> Result<Vec<(String, String, i64, String)>, ServeError> {
+        self.read(|s| s.removed())
     }
 
     pub fn count_users(&self, role: Option<Role>) -> Result<i64, ServeError> {
@@ -263,6 +488,7 @@ impl Workspace {
                 None,
             )?;
         }
+        self.refresh_copies()?;
         self.store()?.update_batch(
             batch,
             files.len() as i64,
@@ -301,9 +527,133 @@ impl Workspace {
                 None,
             )?;
         }
+        self.refresh_copies()?;
         self.store()?
             .update_batch(batch, total, done as i64, failed as i64, "done", None)?;
         Ok((done, failed))
+    }
+
+    /// Finds the near-duplicate essays of the whole workspace (the engine of `thuhoach dupes`,
+    /// the rubric's base text left out) and stores the pairs.
+    pub fn refresh_copies(&self) -> Result<(), ServeError> {
+        let _one_at_a_time = self.refreshing.lock().map_err(|_| poisoned())?;
+        let texts = self.read(|s| s.texts())?;
+        let failed: HashSet<i64> = {
+            let catalog = self.catalog.read().map_err(|_| poisoned())?;
+            catalog
+                .entries
+                .iter()
+                .filter(|e| e.row.error.is_some())
+                .map(|e| e.id)
+                .collect()
+        };
+        let ids: Vec<i64> = texts
+            .iter()
+            .filter(|(id, _, _)| !failed.contains(id))
+            .map(|(id, _, _)| *id)
+            .collect();
+        let docs: Vec<(String, &str)> = texts
+            .iter()
+            .filter(|(id, _, _)| !failed.contains(id))
+            .map(|(_, file, text)| (file.clone(), text.as_str()))
+            .collect();
+        let report = self
+            .references
+            .find_duplicates(&docs, &crate::originality::Thresholds::default());
+        let id_of: HashMap<&str, i64> = docs
+            .iter()
+            .zip(&ids)
+            .map(|((file, _), id)| (file.as_str(), *id))
+            .collect();
+        let pairs: Vec<(i64, i64, f64)> = report
+            .clusters
+            .iter()
+            .flat_map(|c| &c.pairs)
+            .filter_map(|p| {
+                Some((
+                    *id_of.get(p.a.as_str())?,
+                    *id_of.get(p.b.as_str())?,
+                    p.similarity,
+                ))
+            })
+            .collect();
+        {
+            let mut store = self.store()?;
+            store.replace_copies(&pairs)?;
+            store.delete_setting(COPIES_STALE_KEY)?;
+        }
+        self.set_copies(&pairs)
+    }
+
+    fn set_copies(&self, pairs: &[(i64, i64, f64)]) -> Result<(), ServeError> {
+        let mut by_essay: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+        for &(a, b, s) in pairs {
+            by_essay.entry(a).or_default().push((b, s));
+            by_essay.entry(b).or_default().push((a, s));
+        }
+        for partners in by_essay.values_mut() {
+            partners.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        }
+        *self.copies.write().map_err(|_| poisoned())? = by_essay;
+        Ok(())
+    }
+
+    /// The near-duplicate partners of an essay `(id, similarity)`, the most similar first.
+    pub fn copies_of(&self, id: i64) -> Vec<(i64, f64)> {
+        self.copies
+            .read()
+            .ok()
+            .and_then(|c| c.get(&id).cloned())
+            .unwrap_or_default()
+    }
+
+    /// The passages of essay `id` (whose text is `text`) found in its near-duplicate partners:
+    /// `(byte range in text, partner id)`, in text order; a passage found in several partners
+    /// is given once, with the most similar partner.
+    pub fn copied_passages(
+        &self,
+        id: i64,
+        text: &str,
+    ) -> Result<Vec<(std::ops::Range<usize>, i64)>, ServeError> {
+        let partners = self.copies_of(id);
+        if partners.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut refs = self.references.clone();
+        for (other, _) in &partners {
+            if let Some(t) = self.read(|s| s.text(*other))? {
+                refs.add_text(format!("{PARTNER}{other}"), &t);
+            }
+        }
+        let check = refs.check_with(text, &crate::originality::Thresholds::default());
+        let rank = |other: i64| partners.iter().position(|(p, _)| *p == other);
+        let mut spans: Vec<(std::ops::Range<usize>, i64)> = check
+            .sources
+            .iter()
+            .filter_map(|src| {
+                Some((
+                    src.reference.strip_prefix(PARTNER)?.parse::<i64>().ok()?,
+                    src,
+                ))
+            })
+            .flat_map(|(other, src)| src.spans.iter().map(move |sp| (sp.start..sp.end, other)))
+            .filter(|(r, _)| r.start < r.end && r.end <= text.len())
+            .collect();
+        spans.sort_by_key(|(r, other)| (r.start, rank(*other), r.end));
+        let mut kept: Vec<(std::ops::Range<usize>, i64)> = Vec::with_capacity(spans.len());
+        for (r, other) in spans {
+            match kept.last_mut() {
+                Some((last, _)) if r.start < last.end => {
+                    // Overlap: the part beyond the kept passage goes to this partner.
+                    if r.end > last.end {
+                        let start = last.end;
+                        kept.push((start..r.end, other));
+                    }
+                }
+                _ => kept.push((r, other)),
+            }
+        }
+        Ok(kept)
     }
 
     /// Grades one document read from memory; a reading error becomes the row's error.
@@ -339,6 +689,7 @@ impl Workspace {
         items: Vec<(Assessment, Option<String>)>,
     ) -> Result<Vec<i64>, ServeError> {
         let _writing = self.index_write.lock().map_err(|_| poisoned())?;
+        self.store()?.set_setting(COPIES_STALE_KEY, b"1")?;
         let mut writer = self.index.writer(1)?;
         for (row, text) in &items {
             match text {
@@ -347,6 +698,7 @@ impl Workspace {
             }
         }
         writer.commit()?;
+        self.index_changed();
         let ids = self.store()?.put_essays(batch, &items)?;
         let mut catalog = self.catalog.write().map_err(|_| poisoned())?;
         for (id, (row, _)) in ids.iter().zip(items) {
@@ -483,6 +835,12 @@ impl Workspace {
             .collect())
     }
 
+    /// The catalogue entry of an essay.
+    pub fn entry(&self, id: i64) -> Option<Entry> {
+        let catalog = self.catalog.read().ok()?;
+        catalog.by_id.get(&id).map(|&i| catalog.entries[i].clone())
+    }
+
     pub fn id_of(&self, file: &str) -> Option<i64> {
         self.catalog.read().ok()?.by_file.get(file).copied()
     }
@@ -495,14 +853,11 @@ impl Workspace {
     pub fn list(&self, filter: &EssayFilter) -> Result<EssayPage, ServeError> {
         let mut entries = self.entries()?;
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            let hits = self.search(
-                q,
-                &SearchOptions {
-                    limit: entries.len().max(1),
-                    ..SearchOptions::default()
-                },
-            )?;
-            let files: HashSet<String> = hits.hits.into_iter().map(|h| h.file).collect();
+            let files: HashSet<String> = self
+                .index
+                .matching_files(q, &SearchOptions::default())?
+                .into_iter()
+                .collect();
             entries.retain(|(e, _)| files.contains(&e.row.file));
         }
         if let Some(g) = filter.grade.as_deref().filter(|g| !g.is_empty()) {
@@ -557,7 +912,7 @@ impl Workspace {
 
     /// One essay with its text, its catalogue entry and review reasons.
     pub fn essay(&self, id: i64) -> Result<Option<(StoredEssay, Entry, Vec<String>)>, ServeError> {
-        let Some(stored) = self.store()?.essay(id)? else {
+        let Some(stored) = self.read(|s| s.essay(id))? else {
             return Ok(None);
         };
         let summary = self.summary()?;
@@ -572,8 +927,24 @@ impl Workspace {
         Ok(Some((stored, catalog.entries[i].clone(), reasons)))
     }
 
+    /// A search with the engine of `thuhoach search`; answers are kept until the index
+    /// changes.
     pub fn search(&self, q: &str, opts: &SearchOptions) -> Result<SearchResults, ServeError> {
-        Ok(self.index.search(q, opts)?)
+        let key = serde_json::to_string(&(q, opts))
+            .map_err(|e| ServeError::Data(format!("không ghi được câu tìm: {e}")))?;
+        let generation = {
+            let mut cache = self.search_cache.lock().map_err(|_| poisoned())?;
+            if let Some(answer) = cache.answers.get(&key) {
+                return Ok(answer.clone());
+            }
+            cache.generation
+        };
+        let answer = self.index.search(q, opts)?;
+        let mut cache = self.search_cache.lock().map_err(|_| poisoned())?;
+        if cache.generation == generation {
+            cache.answers.put(key, answer.clone());
+        }
+        Ok(answer)
     }
 
     /// Records a reviewer's grade for an essay: written to the decisions log (durable) first,
@@ -641,7 +1012,12 @@ impl Workspace {
     }
 
     pub fn decisions(&self) -> Result<Vec<Decision>, ServeError> {
-        self.store()?.decisions()
+        self.read(|s| s.decisions())
+    }
+
+    /// The decisions about one essay, in log order.
+    pub fn decisions_of(&self, id: i64) -> Result<Vec<Decision>, ServeError> {
+        self.read(|s| s.decisions_of(id))
     }
 
     /// The decisions log file (for the download and `thuhoach audit verify`).
@@ -766,6 +1142,66 @@ pub fn clean_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn doc(text: &str) -> Result<RawDocument, IngestError> {
+        Ok(RawDocument {
+            format: SourceFormat::Txt,
+            text: text.to_string(),
+            notes: Vec::new(),
+            legacy_encoding: None,
+        })
+    }
+
+    #[test]
+    fn near_duplicates_are_found_at_import_and_again_after_an_interrupted_one() {
+        let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dev");
+        let read = |n: &str| std::fs::read_to_string(dev.join(n)).expect("dev essay");
+        let original = read("01_giao_vien_thcs_yen_thach.txt");
+        let copy = original.replace("Lê Thị Thanh Huyền", "Nguyễn Văn Chép");
+        let other = read("03_cong_an_xa_khanh_long_thuong.txt");
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let rubric = || CompiledRubric::builtin().expect("rubric");
+        let (a, b, c) = {
+            let ws = Workspace::open(tmp.path(), rubric()).expect("open");
+            let batch = ws.new_batch("thử", 3).expect("batch");
+            let docs = vec![
+                ("goc.txt".to_string(), doc(&original)),
+                ("khac.txt".to_string(), doc(&other)),
+                ("chep.txt".to_string(), doc(&copy)),
+            ];
+            ws.import_documents(batch, docs).expect("import");
+            let id = |f: &str| ws.id_of(f).expect("id");
+            let (a, b, c) = (id("goc.txt"), id("chep.txt"), id("khac.txt"));
+            assert_eq!(ws.copies_of(a).iter().map(|p| p.0).collect::<Vec<_>>(), [b]);
+            assert_eq!(ws.copies_of(b).iter().map(|p| p.0).collect::<Vec<_>>(), [a]);
+            assert!(ws.copies_of(c).is_empty());
+            // The passages are of the essay's own text and point at the partner.
+            let text = ws.read(|s| s.text(b)).expect("text").expect("some text");
+            let passages = ws.copied_passages(b, &text).expect("passages");
+            assert!(!passages.is_empty());
+            assert!(passages
+                .iter()
+                .all(|(r, other)| *other == a && r.end <= text.len()));
+            let covered: usize = passages.iter().map(|(r, _)| r.len()).sum();
+            assert!(covered * 2 > text.len(), "{covered} of {}", text.len());
+            // As if killed after an import's rows were stored but before its pairs were.
+            let mut store = ws.store().expect("store");
+            store.replace_copies(&[]).expect("clear");
+            store.set_setting(COPIES_STALE_KEY, b"1").expect("stale");
+            (a, b, c)
+        };
+        let ws = Workspace::open(tmp.path(), rubric()).expect("reopen");
+        assert_eq!(ws.copies_of(a).iter().map(|p| p.0).collect::<Vec<_>>(), [b]);
+        assert!(ws.copies_of(c).is_empty());
+        // Removing one of the pair removes the pair.
+        assert!(ws.remove_essay(a, "admin", "nộp nhầm").expect("remove"));
+        assert!(ws.copies_of(b).is_empty());
+        drop(ws);
+        let ws = Workspace::open(tmp.path(), rubric()).expect("reopen");
+        assert!(ws.copies_of(b).is_empty());
+        assert!(ws.entry(a).is_none());
+        assert_eq!(ws.removed().expect("removed").len(), 1);
+    }
 
     #[test]
     fn upload_names_keep_only_the_last_component() {
