@@ -21,6 +21,11 @@
 
 mod corpus;
 
+/// The allocator of the `thuhoach` binary, so the bench times what the command line does.
+#[cfg(feature = "cli")]
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Duration;

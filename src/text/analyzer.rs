@@ -327,11 +327,46 @@ fn is_plain_word(word: &str) -> bool {
     !b.is_empty()
 }
 
-/// A syllable's keys as [`push_keys`] computes them.
+/// A syllable's keys as [`push_keys`] computes them, in one allocation: the canonical key,
+/// then the folded key unless it is the same (most syllables of text typed without
+/// diacritics, and every syllable the analyzer sees as ASCII letters).
 struct CachedKeys {
-    key: Box<str>,
-    fold: Box<str>,
+    keys: Box<str>,
+    /// Where the folded key starts in `keys`; `0` when it equals the canonical key.
+    fold_at: u16,
     info: SyllableInfo,
+}
+
+impl CachedKeys {
+    fn new(key: &str, fold: &str, info: SyllableInfo) -> Option<Self> {
+        if key == fold {
+            return Some(Self {
+                keys: key.into(),
+                fold_at: 0,
+                info,
+            });
+        }
+        let fold_at = u16::try_from(key.len()).ok().filter(|&n| n > 0)?;
+        let mut keys = String::with_capacity(key.len() + fold.len());
+        keys.push_str(key);
+        keys.push_str(fold);
+        Some(Self {
+            keys: keys.into_boxed_str(),
+            fold_at,
+            info,
+        })
+    }
+
+    fn key(&self) -> &str {
+        match self.fold_at {
+            0 => &self.keys,
+            n => self.keys.get(..usize::from(n)).unwrap_or_default(),
+        }
+    }
+
+    fn fold(&self) -> &str {
+        self.keys.get(usize::from(self.fold_at)..).unwrap_or_default()
+    }
 }
 
 /// Distinct syllables remembered per thread before the cache starts over (a few MB at most;
@@ -339,9 +374,8 @@ struct CachedKeys {
 const KEY_CACHE_CAP: usize = 1 << 16;
 
 thread_local! {
-    /// Syllable → keys, per thread: computing keys letter by letter costs several hundred
-    /// instructions a syllable, looking them up a few dozen. A pure function's memo, so the
-    /// output never depends on what the cache holds or on the thread.
+    /// Keys of the syllables this thread has seen: a look-up instead of normalising each
+    /// letter of a common syllable again.
     static KEY_CACHE: std::cell::RefCell<SyllableMap<CachedKeys>> =
         std::cell::RefCell::new(SyllableMap::new());
 }
@@ -355,8 +389,8 @@ fn push_keys_cached(word: &str, key: &mut String, fold: &mut String) -> Syllable
     KEY_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(c) = cache.get(word) {
-            key.push_str(&c.key);
-            fold.push_str(&c.fold);
+            key.push_str(c.key());
+            fold.push_str(c.fold());
             return c.info;
         }
         let (k0, f0) = (key.len(), fold.len());
@@ -364,14 +398,9 @@ fn push_keys_cached(word: &str, key: &mut String, fold: &mut String) -> Syllable
         if cache.len() >= KEY_CACHE_CAP {
             cache.clear();
         }
-        cache.insert(
-            word,
-            CachedKeys {
-                key: key[k0..].into(),
-                fold: fold[f0..].into(),
-                info,
-            },
-        );
+        if let Some(entry) = CachedKeys::new(&key[k0..], &fold[f0..], info) {
+            cache.insert(word, entry);
+        }
         info
     })
 }
