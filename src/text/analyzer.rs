@@ -365,7 +365,9 @@ impl CachedKeys {
     }
 
     fn fold(&self) -> &str {
-        self.keys.get(usize::from(self.fold_at)..).unwrap_or_default()
+        self.keys
+            .get(usize::from(self.fold_at)..)
+            .unwrap_or_default()
     }
 }
 
