@@ -44,6 +44,7 @@
 //! See ARCHITECTURE.md.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod assess;
 pub mod audit;

@@ -78,8 +78,10 @@ pub enum IndexError {
     /// found, needed).
     #[error("{0} không phải chỉ mục của thuhoach hoặc được tạo bởi phiên bản khác (định dạng {1}, cần {2}); hãy tạo lại chỉ mục")]
     Incompatible(String, String, u32),
+    /// The search query cannot be parsed (an unclosed quote, no word to search for).
     #[error(transparent)]
     Query(#[from] QueryError),
+    /// The tantivy engine failed while opening, writing, committing or searching the index.
     #[error("lỗi chỉ mục: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     /// The index folder cannot be read or written.

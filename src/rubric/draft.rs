@@ -58,6 +58,8 @@ const EDGE_WORDS: &[&str] = &[
 /// Why a draft could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum DraftError {
+    /// The resolution file cannot be read: missing, unreadable, in a format the ingest stage
+    /// does not read, or a broken document.
     #[error(transparent)]
     Read(#[from] ingest::IngestError),
     /// The id asked for is not lower-case ASCII letters, digits and hyphens.

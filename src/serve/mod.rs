@@ -37,16 +37,28 @@ pub const MAX_ZIP_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
 /// Why the server could not start or a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// A query or transaction on the workspace database (`thuhoach.sqlite`) failed.
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// A file or folder of the workspace could not be read or written, or the listening
+    /// socket could not be opened.
     #[error("lỗi đọc/ghi: {0}")]
     Io(#[from] std::io::Error),
+    /// The workspace's search index could not be opened, written or searched (including a
+    /// search query that cannot be parsed).
     #[error(transparent)]
     Index(#[from] crate::index::IndexError),
+    /// The committee report could not be written, or a roster cannot be used.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
+    /// The grading library failed: the essays to import cannot be listed, or the rubric's
+    /// references cannot be loaded.
     #[error(transparent)]
     Library(#[from] crate::Error),
+    /// An internal failure, with its message: stored data that cannot be read back or written
+    /// out, a lock left poisoned by an earlier failure, a background task that stopped, no
+    /// randomness for tokens or password salts, or a decisions log that cannot be read or
+    /// written or whose chain does not verify.
     #[error("{0}")]
     Data(String),
     /// A configuration the server refuses (e.g. a public address without an admin).
@@ -59,7 +71,9 @@ pub enum ServeError {
 pub struct ServeOptions {
     /// The workspace folder.
     pub data: PathBuf,
+    /// Address and port to listen on; a non-loopback address requires an admin user.
     pub bind: SocketAddr,
+    /// The rubric new and uploaded essays are graded with.
     pub rubric: CompiledRubric,
     /// Roster to use (stored in the workspace, replacing an earlier one).
     pub roster: Option<PathBuf>,

@@ -77,7 +77,9 @@ CREATE TABLE IF NOT EXISTS settings(
 /// A user of the web app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
+    /// The sign-in name.
     pub name: String,
+    /// What the user may do.
     pub role: Role,
 }
 
@@ -85,11 +87,15 @@ pub struct User {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// Reads essays, searches, overrides grades and downloads reports.
     Reviewer,
+    /// A reviewer who may also upload essays and rosters, remove essays and manage users.
     Admin,
 }
 
 impl Role {
+    /// The role's stable id ("reviewer", "admin"), as stored in the database and written in
+    /// forms and the API.
     pub fn id(self) -> &'static str {
         match self {
             Role::Reviewer => "reviewer",
@@ -97,6 +103,7 @@ impl Role {
         }
     }
 
+    /// The role of an id written by [`Role::id`]; `None` for anything else.
     pub fn parse(s: &str) -> Option<Role> {
         match s {
             "reviewer" => Some(Role::Reviewer),
@@ -119,13 +126,18 @@ impl Role {
 pub struct Decision {
     /// Position in the decisions log, from 1.
     pub seq: u64,
+    /// The workspace's id of the essay; `None` when the log names a file the workspace does
+    /// not hold.
     pub essay_id: Option<i64>,
+    /// The essay's file, as its result row names it.
     pub file: String,
     /// The grade before this decision (the machine's or an earlier decision's).
     pub previous: Option<String>,
     /// The committee's grade id.
     pub grade: String,
+    /// Why, as the decider wrote it (required).
     pub reason: String,
+    /// Who decided: the web app's user, or the name given to `thuhoach override --by`.
     pub by: String,
     /// UTC time, RFC 3339.
     pub at: String,
@@ -136,27 +148,42 @@ pub struct Decision {
 /// A valid session: who, the CSRF token of its forms, when it ends (seconds since the epoch).
 #[derive(Debug, Clone)]
 pub struct Session {
+    /// The signed-in user, with their current role.
     pub user: User,
+    /// The token every form of the session must carry.
     pub csrf: String,
+    /// When the session ends, in seconds since the Unix epoch.
     pub expires: i64,
 }
 
 /// A batch of imported essays (start-up paths or an upload) and its progress.
 #[derive(Debug, Clone)]
 pub struct Batch {
+    /// The batch's id in the database.
     pub id: i64,
+    /// What was imported, for people: the uploaded files' names, or "Nhập khi khởi động" for
+    /// the start-up paths.
     pub label: String,
+    /// Essays in the batch; 0 until they are known (an upload is read first).
     pub total: i64,
+    /// Essays graded and stored so far, failed ones included.
     pub done: i64,
+    /// Essays among `done` that could not be read (their rows carry an error).
     pub failed: i64,
+    /// `running`, `done`, `failed` (see `message`), or `interrupted` (the server stopped
+    /// while it ran).
     pub status: String,
+    /// Why the batch failed, when its status is `failed`.
     pub message: Option<String>,
 }
 
 /// One essay as stored.
 pub struct StoredEssay {
+    /// The essay's id in the workspace.
     pub id: i64,
+    /// The full result row, evidence included.
     pub row: Assessment,
+    /// The essay's text as read; `None` when it could not be read.
     pub text: Option<String>,
 }
 
@@ -167,6 +194,11 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// A connection to the workspace database (`thuhoach.sqlite`): the writing one from
+/// [`Store::open`] or a read-only one from [`Store::open_reader`]. The [`Workspace`] holds
+/// one writing connection and a pool of readers.
+///
+/// [`Workspace`]: super::Workspace
 pub struct Store {
     conn: Connection,
 }
@@ -247,6 +279,7 @@ impl Store {
             .collect()
     }
 
+    /// One essay's full row and text; `None` when there is no essay `id`.
     pub fn essay(&self, id: i64) -> Result<Option<StoredEssay>, ServeError> {
         let found: Option<(String, Option<String>)> = self
             .conn
@@ -278,6 +311,7 @@ impl Store {
         Ok(out)
     }
 
+    /// Starts a batch (status `running`) of `total` essays; returns its id.
     pub fn new_batch(&self, label: &str, total: i64) -> Result<i64, ServeError> {
         self.conn.execute(
             "INSERT INTO batches(label, started, total, status) VALUES(?1, ?2, ?3, 'running')",
@@ -286,6 +320,7 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Records a batch's progress, status and message (see [`Batch`]).
     pub fn update_batch(
         &self,
         id: i64,
@@ -302,6 +337,7 @@ impl Store {
         Ok(())
     }
 
+    /// A batch and its progress; `None` when there is no batch `id`.
     pub fn batch(&self, id: i64) -> Result<Option<Batch>, ServeError> {
         Ok(self
             .conn
@@ -332,6 +368,8 @@ impl Store {
         Ok(())
     }
 
+    /// Adds a user, or replaces the role and password hash (argon2, PHC string) of an
+    /// existing one. Names are not checked here.
     pub fn add_user(&self, name: &str, role: Role, hash: &str) -> Result<(), ServeError> {
         self.conn.execute(
             "INSERT INTO users(name, role, hash, created) VALUES(?1, ?2, ?3, ?4)
@@ -422,6 +460,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The number of users with `role`, or of all users when `None`.
     pub fn count_users(&self, role: Option<Role>) -> Result<i64, ServeError> {
         Ok(match role {
             Some(role) => self.conn.query_row(
@@ -435,6 +474,8 @@ impl Store {
         })
     }
 
+    /// Records a new session (its token's SHA-256, hex) for `user`, and deletes the
+    /// sessions that have expired.
     pub fn add_session(
         &self,
         token_hash: &str,
@@ -475,6 +516,7 @@ impl Store {
         }))
     }
 
+    /// Ends a session (sign-out), by its token's hash.
     pub fn delete_session(&self, token_hash: &str) -> Result<(), ServeError> {
         self.conn.execute(
             "DELETE FROM sessions WHERE token_hash = ?1",
@@ -493,6 +535,7 @@ impl Store {
         Ok(())
     }
 
+    /// Every decision, in log order.
     pub fn decisions(&self) -> Result<Vec<Decision>, ServeError> {
         self.decisions_where("1", None)
     }
@@ -564,6 +607,7 @@ impl Store {
             .flatten())
     }
 
+    /// Stores a workspace setting (roster bytes, markers), replacing its earlier value.
     pub fn set_setting(&self, key: &str, value: &[u8]) -> Result<(), ServeError> {
         self.conn.execute(
             "INSERT INTO settings(key, value) VALUES(?1, ?2)
@@ -573,12 +617,14 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a workspace setting; nothing happens when it is not set.
     pub fn delete_setting(&self, key: &str) -> Result<(), ServeError> {
         self.conn
             .execute("DELETE FROM settings WHERE key = ?1", params![key])?;
         Ok(())
     }
 
+    /// A workspace setting's value; `None` when it is not set.
     pub fn setting(&self, key: &str) -> Result<Option<Vec<u8>>, ServeError> {
         Ok(self
             .conn

@@ -119,13 +119,17 @@ pub struct EssayFilter {
     pub q: Option<String>,
     /// `id` (default), `score`, `-score`, `author`, `unit`, `grade`.
     pub sort: Option<String>,
+    /// At most this many essays on the page.
     pub limit: usize,
+    /// Essays of the filtered, sorted list skipped before the page starts.
     pub offset: usize,
 }
 
 /// A page of the essay list.
 pub struct EssayPage {
+    /// Essays that pass the filters, on every page.
     pub total: usize,
+    /// This page's essays, each with its review reasons (empty when not on the review list).
     pub entries: Vec<(Entry, Vec<String>)>,
 }
 
@@ -144,6 +148,9 @@ struct SearchCache {
     answers: lru::LruCache<String, SearchResults>,
 }
 
+/// An open workspace folder (see the [module docs](super)): the database, the search index,
+/// the decisions log, the roster and the in-memory catalogue, shared by every request of
+/// `thuhoach serve`.
 pub struct Workspace {
     dir: PathBuf,
     /// The one writing connection (and reads that must follow a write in order).
@@ -367,14 +374,17 @@ impl Workspace {
         Ok(())
     }
 
+    /// The workspace folder.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
+    /// The rubric essays are graded with.
     pub fn rubric(&self) -> &CompiledRubric {
         self.grader.rubric()
     }
 
+    /// The grader of imports and uploads.
     pub fn grader(&self) -> &Grader {
         &self.grader
     }
@@ -452,6 +462,7 @@ impl Workspace {
         self.read(|s| s.removed())
     }
 
+    /// The number of users with `role`, or of all users when `None`.
     pub fn count_users(&self, role: Option<Role>) -> Result<i64, ServeError> {
         self.store()?.count_users(role)
     }
@@ -707,10 +718,13 @@ impl Workspace {
         Ok(ids)
     }
 
+    /// Starts a batch (an upload) of `total` essays, labelled for people; returns its id for
+    /// [`Workspace::import_documents`].
     pub fn new_batch(&self, label: &str, total: i64) -> Result<i64, ServeError> {
         self.store()?.new_batch(label, total)
     }
 
+    /// Marks a batch `failed` with the reason, keeping the progress it had made.
     pub fn fail_batch(&self, id: i64, message: &str) -> Result<(), ServeError> {
         let store = self.store()?;
         let b = store.batch(id)?;
@@ -718,6 +732,7 @@ impl Workspace {
         store.update_batch(id, total, done, failed, "failed", Some(message))
     }
 
+    /// A batch and its progress; `None` when there is no batch `id`.
     pub fn batch(&self, id: i64) -> Result<Option<Batch>, ServeError> {
         self.store()?.batch(id)
     }
@@ -766,6 +781,7 @@ impl Workspace {
         Ok(Some(parse_roster(&self.dir, &bytes, &ext)?))
     }
 
+    /// Whether the workspace has a roster (given at start or uploaded).
     pub fn has_roster(&self) -> bool {
         self.roster.read().is_ok_and(|r| r.is_some())
     }
@@ -841,10 +857,12 @@ impl Workspace {
         catalog.by_id.get(&id).map(|&i| catalog.entries[i].clone())
     }
 
+    /// The id of the essay stored under `file` (as its result row names it).
     pub fn id_of(&self, file: &str) -> Option<i64> {
         self.catalog.read().ok()?.by_file.get(file).copied()
     }
 
+    /// The number of essays in the workspace.
     pub fn count(&self) -> usize {
         self.catalog.read().map_or(0, |c| c.entries.len())
     }
@@ -1011,6 +1029,7 @@ impl Workspace {
         Ok(Some(decision))
     }
 
+    /// Every decision, in log order.
     pub fn decisions(&self) -> Result<Vec<Decision>, ServeError> {
         self.read(|s| s.decisions())
     }

@@ -24,9 +24,16 @@ pub use options::{CommitteeConfig, ReportDate, ReportOptions};
 /// Output formats of the committee report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
+    /// An Excel workbook: summary, every essay, the review list and, with a roster, the
+    /// members who have not submitted, one sheet each.
     Xlsx,
+    /// A Word document laid out as a Party administrative report, ready to sign.
     Docx,
+    /// One self-contained HTML page (no outside scripts, fonts or style sheets) that prints
+    /// as it looks.
     Html,
+    /// Only the summary table ([`summary_csv`]): UTF-8 with BOM, `;` separators, decimal
+    /// commas, as Excel in a Vietnamese locale reads it.
     Csv,
 }
 

@@ -10,8 +10,11 @@ use crate::report::ReportError;
 /// A calendar date (the report's date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportDate {
+    /// The year, e.g. 2026.
     pub year: i32,
+    /// The month, 1–12.
     pub month: u32,
+    /// The day of the month, 1–31.
     pub day: u32,
 }
 
@@ -94,12 +97,20 @@ pub struct ReportOptions {
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommitteeConfig {
+    /// The committee issuing the report; sets `ReportOptions::committee`.
     pub name: Option<String>,
+    /// The party organisation above it; sets `ReportOptions::parent`.
     pub parent: Option<String>,
+    /// Place in the date line; sets `ReportOptions::place`.
     pub place: Option<String>,
+    /// The report's date as written in the file ("05/06/2026", "5/6/2026" or "2026-06-05"),
+    /// checked by [`ReportDate::parse`] when applied; sets `ReportOptions::date`.
     pub date: Option<String>,
+    /// Document number; sets `ReportOptions::number`.
     pub number: Option<String>,
+    /// The signer's title; sets `ReportOptions::signer_title`.
     pub signer_title: Option<String>,
+    /// The signer's name; sets `ReportOptions::signer_name`.
     pub signer_name: Option<String>,
 }
 
