@@ -27,19 +27,34 @@ fn pool(jobs: usize) -> Result<rayon::ThreadPool, Error> {
 
 /// Maps `items` on `pool`, [`BATCH`] at a time, and hands each result to `sink` on the calling
 /// thread, in input order: the one batch loop of the engine (grading, resuming, indexing).
+///
+/// The pool works on the next chunk while `sink` takes the results of this one (writing rows
+/// or indexing would otherwise leave the pool idle), so at most three chunks of results are
+/// held at once. When `sink` fails, the pool finishes the chunk it is on and stops.
 fn in_batches<T: Sync, R: Send, E>(
     pool: &rayon::ThreadPool,
     items: &[T],
     work: impl Fn(&T) -> R + Sync,
     mut sink: impl FnMut(R) -> Result<(), E>,
 ) -> Result<(), E> {
-    for chunk in items.chunks(BATCH) {
-        let results: Vec<R> = pool.install(|| chunk.par_iter().map(&work).collect());
-        for result in results {
-            sink(result)?;
+    let work = &work;
+    std::thread::scope(|scope| {
+        let (done, chunks) = std::sync::mpsc::sync_channel::<Vec<R>>(1);
+        scope.spawn(move || {
+            for chunk in items.chunks(BATCH) {
+                let results: Vec<R> = pool.install(|| chunk.par_iter().map(work).collect());
+                if done.send(results).is_err() {
+                    break; // the sink stopped
+                }
+            }
+        });
+        for results in chunks {
+            for result in results {
+                sink(result)?;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Whether `grade` compares the essays of a batch with each other for near-duplicates (all
@@ -501,12 +516,16 @@ mod tests {
 
     #[test]
     fn a_sink_error_stops_the_batch() {
-        let items: Vec<usize> = (0..BATCH + 1).collect();
+        let items: Vec<usize> = (0..20 * BATCH).collect();
         let mut seen = 0;
+        let worked = std::sync::atomic::AtomicUsize::new(0);
         let stopped = in_batches(
             &pool(1).expect("pool"),
             &items,
-            |n| *n,
+            |n| {
+                worked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                *n
+            },
             |n| {
                 seen += 1;
                 if n == 5 {
@@ -518,6 +537,9 @@ mod tests {
         );
         assert_eq!(stopped, Err("stop"));
         assert_eq!(seen, 6);
+        // The pool runs at most two chunks ahead of the sink, then stops.
+        let worked = worked.into_inner();
+        assert!(worked <= 3 * BATCH, "{worked} items worked on after the sink stopped");
     }
 
     #[test]

@@ -279,7 +279,7 @@ impl TokenStream for KeysTokenStream<'_> {
 }
 
 /// One token per pair of neighbouring keys of one sentence in a key stream, the two keys
-/// joined by a space ("nghi quyet", see [`pair`]), at the position of the first.
+/// joined by a space ("nghi quyet"), at the position of the first.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PairsTokenizer;
 

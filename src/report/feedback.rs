@@ -28,7 +28,7 @@ const MISSING_SHOWN: usize = 6;
 
 /// The lines of an explanation kept on the sheet: everything but the quoted evidence and the
 /// list of themes covered (their count stays in the heading), and at most
-/// [`MISSING_SHOWN`] missing themes (the others counted), so that it fits one page.
+/// six missing themes (the others counted), so that it fits one page.
 pub fn feedback_lines(explanation: &str) -> Vec<String> {
     let missing = explanation
         .lines()
