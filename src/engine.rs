@@ -539,7 +539,10 @@ mod tests {
         assert_eq!(seen, 6);
         // The pool runs at most two chunks ahead of the sink, then stops.
         let worked = worked.into_inner();
-        assert!(worked <= 3 * BATCH, "{worked} items worked on after the sink stopped");
+        assert!(
+            worked <= 3 * BATCH,
+            "{worked} items worked on after the sink stopped"
+        );
     }
 
     #[test]
