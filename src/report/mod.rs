@@ -15,7 +15,7 @@ mod roster;
 pub mod summary;
 
 #[cfg(feature = "serve")]
-pub(crate) use committee::html;
+pub(crate) use committee::{html, vietnam_datetime, vietnam_time};
 
 use std::io::{self, Write};
 use std::path::Path;

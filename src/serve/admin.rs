@@ -43,21 +43,12 @@ fn refused(auth: &Auth, csrf: Option<&str>) -> Option<Response> {
     None
 }
 
-/// A UTC date and time from seconds since the epoch.
+/// A date and time from seconds since the epoch, in Vietnam time like every page.
 fn when(secs: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(secs).map_or_else(
-        |_| "—".into(),
-        |t| {
-            format!(
-                "{:02}/{:02}/{} {:02}:{:02}",
-                t.day(),
-                u8::from(t.month()),
-                t.year(),
-                t.hour(),
-                t.minute()
-            )
-        },
-    )
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(crate::report::vietnam_datetime)
+        .unwrap_or_else(|| "—".into())
 }
 
 async fn users_page(State(state): State<AppState>, PageAuth(auth): PageAuth) -> Response {
@@ -71,7 +62,7 @@ async fn users_page(State(state): State<AppState>, PageAuth(auth): PageAuth) -> 
     };
     let csrf = esc(&auth.csrf);
     let mut b = String::from(
-        r#"<table id="users"><thead><tr><th>Tên đăng nhập</th><th>Vai trò</th><th>Tạo lúc (UTC)</th><th>Đặt lại mật khẩu</th><th>Xoá</th></tr></thead><tbody>"#,
+        r#"<table id="users"><thead><tr><th>Tên đăng nhập</th><th>Vai trò</th><th>Tạo lúc</th><th>Đặt lại mật khẩu</th><th>Xoá</th></tr></thead><tbody>"#,
     );
     for (name, role, created) in &users {
         let n = esc(name);
@@ -102,7 +93,7 @@ async fn users_page(State(state): State<AppState>, PageAuth(auth): PageAuth) -> 
         Role::Admin.label()
     );
     if !removed.is_empty() {
-        b.push_str(r#"<h2>Bài đã xoá</h2><table id="removed"><thead><tr><th>Tệp</th><th>Người xoá</th><th>Lúc (UTC)</th><th>Lý do</th></tr></thead><tbody>"#);
+        b.push_str(r#"<h2>Bài đã xoá</h2><table id="removed"><thead><tr><th>Tệp</th><th>Người xoá</th><th>Lúc</th><th>Lý do</th></tr></thead><tbody>"#);
         for (file, by, at, reason) in &removed {
             let _ = write!(
                 b,

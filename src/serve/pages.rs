@@ -712,12 +712,12 @@ async fn essay_page(
     if d.decisions.is_empty() {
         b.push_str(r#"<p class="muted" id="decisions">Chưa có quyết định điều chỉnh.</p>"#);
     } else {
-        b.push_str(r#"<table id="decisions"><thead><tr><th>Thời gian (UTC)</th><th>Người quyết định</th><th>Từ</th><th>Thành</th><th>Lý do</th></tr></thead><tbody>"#);
+        b.push_str(r#"<table id="decisions"><thead><tr><th>Thời gian</th><th>Người quyết định</th><th>Từ</th><th>Thành</th><th>Lý do</th></tr></thead><tbody>"#);
         for dec in &d.decisions {
             let _ = write!(
                 b,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&dec.at),
+                esc(&crate::report::vietnam_time(&dec.at)),
                 esc(&dec.by),
                 esc(&level_label(ws, dec.previous.as_deref())),
                 esc(&level_label(ws, Some(&dec.grade))),

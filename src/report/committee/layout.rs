@@ -174,22 +174,24 @@ pub(crate) fn decision_cells(
 /// "2026-12-03T09:17:08Z" → "03/12/2026 16:17" (Vietnam time); as given if it is not RFC 3339.
 pub(crate) fn vietnam_time(at: &str) -> String {
     use time::format_description::well_known::Rfc3339;
-    let parsed = time::OffsetDateTime::parse(at, &Rfc3339).ok();
-    let offset = time::UtcOffset::from_hms(7, 0, 0).ok();
-    match (parsed, offset) {
-        (Some(t), Some(o)) => {
-            let t = t.to_offset(o);
-            format!(
-                "{:02}/{:02}/{} {:02}:{:02}",
-                t.day(),
-                u8::from(t.month()),
-                t.year(),
-                t.hour(),
-                t.minute()
-            )
-        }
-        _ => at.to_string(),
-    }
+    time::OffsetDateTime::parse(at, &Rfc3339)
+        .ok()
+        .and_then(vietnam_datetime)
+        .unwrap_or_else(|| at.to_string())
+}
+
+/// A moment as the committee reads it: "03/12/2026 16:17", Vietnam time (UTC+7). The one
+/// date format of the reports and the web pages.
+pub(crate) fn vietnam_datetime(t: time::OffsetDateTime) -> Option<String> {
+    let t = t.to_offset(time::UtcOffset::from_hms(7, 0, 0).ok()?);
+    Some(format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        t.day(),
+        u8::from(t.month()),
+        t.year(),
+        t.hour(),
+        t.minute()
+    ))
 }
 
 /// How the note giving the rubric file's SHA-256 begins (the hash follows it).
@@ -258,4 +260,22 @@ pub(crate) fn annex_notes(ctx: &Context) -> Vec<String> {
             ctx.date.short_vi()
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_vietnam_time() {
+        assert_eq!(vietnam_time("2026-12-03T09:17:08Z"), "03/12/2026 16:17");
+        assert_eq!(vietnam_time("2026-12-31T20:05:00Z"), "01/01/2027 03:05");
+        assert_eq!(
+            vietnam_time("hôm qua"),
+            "hôm qua",
+            "not RFC 3339: shown as given"
+        );
+        let epoch = time::OffsetDateTime::from_unix_timestamp(0).expect("epoch");
+        assert_eq!(vietnam_datetime(epoch).as_deref(), Some("01/01/1970 07:00"));
+    }
 }

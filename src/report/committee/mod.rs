@@ -19,6 +19,8 @@ use crate::report::{ReportError, Roster};
 use crate::rubric::CompiledRubric;
 pub use layout::summary_csv;
 use layout::Context;
+#[cfg(feature = "serve")]
+pub(crate) use layout::{vietnam_datetime, vietnam_time};
 pub use options::{CommitteeConfig, ReportDate, ReportOptions};
 
 /// Output formats of the committee report.
