@@ -78,6 +78,23 @@ impl Flag {
         Flag::ALL.into_iter().find(|f| f.id() == id)
     }
 
+    /// A few Vietnamese words for the flag, for the terminal table where [`Flag::label`] does
+    /// not fit.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Flag::TooShort => "quá ngắn",
+            Flag::KeywordStuffing => "liệt kê khẩu hiệu",
+            Flag::RepeatedText => "lặp lại",
+            Flag::OffTopic => "lạc đề",
+            Flag::CopiedReference => "chép văn bản tham chiếu",
+            Flag::NearDuplicate => "gần trùng bài khác",
+            Flag::LegacyEncoding => "bảng mã cũ",
+            Flag::NoDiacritics => "không dấu",
+            Flag::Padding => "nội dung độn",
+            Flag::UnfilledTemplate => "mẫu chưa điền",
+        }
+    }
+
     /// What the flag means, in Vietnamese, for the committee.
     pub fn label(self) -> &'static str {
         match self {
@@ -107,6 +124,10 @@ mod tests {
         for flag in Flag::ALL {
             assert_eq!(Flag::from_id(flag.id()), Some(flag), "{flag:?}");
             assert!(ids.insert(flag.id()), "{} used twice", flag.id());
+            assert!(
+                !flag.short_label().is_empty() && !flag.short_label().is_ascii(),
+                "{flag:?}: a Vietnamese short label"
+            );
             // The id is the JSON contract: serde writes the same string.
             let json = serde_json::to_string(&flag).expect("serialize");
             assert_eq!(json, format!("\"{}\"", flag.id()));

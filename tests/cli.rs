@@ -170,6 +170,12 @@ fn table_shows_vietnamese_labels() {
     assert!(s.contains("Xếp loại"));
     assert!(s.contains("Chưa đạt"));
     assert!(s.contains("Đỗ Minh Khang"));
+    // Flags in words a committee reads, not the JSON ids.
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/demo/06_chua_dat_qua_ngan.txt");
+    let out = thuhoach!("grade", demo);
+    let s = stdout(&out);
+    assert!(s.contains("quá ngắn") && s.contains("lạc đề"), "{s}");
+    assert!(!s.contains("too_short") && !s.contains("off_topic"), "{s}");
 }
 
 #[test]

@@ -105,7 +105,14 @@ impl<W: Write> RowWriter<W> {
                 write_csv(&mut out, header.into_iter().map(str::to_string))?;
             }
             Format::Table => {
-                let cells = ["Tệp", "Họ và tên", "Số từ", "Điểm", "Xếp loại", "Cờ / lỗi"];
+                let cells = [
+                    "Tệp",
+                    "Họ và tên",
+                    "Số từ",
+                    "Điểm",
+                    "Xếp loại",
+                    "Dấu hiệu / lỗi",
+                ];
                 writeln!(out, "{}", table_line(&cells.map(String::from)))?;
             }
             Format::Jsonl => {}
@@ -164,9 +171,9 @@ impl<W: Write> RowWriter<W> {
                     None => row
                         .flags
                         .iter()
-                        .map(|f| f.id())
+                        .map(|f| f.short_label())
                         .collect::<Vec<_>>()
-                        .join(","),
+                        .join(", "),
                 };
                 let cells = [
                     row.file.clone(),
