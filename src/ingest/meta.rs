@@ -36,6 +36,10 @@ const UNIT_LABELS: &[(&str, u8)] = &[
     ("don vi cong tac", 1),
     ("noi cong tac", 1),
     ("co quan don vi", 1),
+    // "Sinh hoạt tại: Chi bộ …" (the cell is usually named, but "Đảng bộ …" is seen too, so it
+    // does not outrank a "Chi bộ:" line).
+    ("sinh hoat tai", 1),
+    ("noi sinh hoat", 1),
     ("dang bo", 3),
 ];
 /// Rank of an upper-case letterhead line "CHI BỘ …" (after a "Đơn vị:" line naming the
@@ -217,7 +221,12 @@ fn clean_value(value: &str) -> Option<String> {
 /// A name value, without an "Đồng chí"/"Đ/c" prefix; names have no digits.
 fn clean_author(value: &str) -> Option<String> {
     let name = clean_value(value)?;
-    let name = strip_honorific(&name);
+    // "Y Thanh Niê (tên thường gọi: Thanh)": the name is what precedes the bracket.
+    let name = match name.split_once('(') {
+        Some((before, _)) if before.chars().any(char::is_alphabetic) => before.trim_end(),
+        _ => name.as_str(),
+    };
+    let name = strip_honorific(name);
     let plausible = name.chars().count() <= MAX_NAME_CHARS
         && name.chars().any(char::is_alphabetic)
         && !name.chars().any(|c| c.is_ascii_digit());
@@ -386,6 +395,22 @@ mod tests {
         // A sentence that starts like a header line is not one.
         let m = meta("Chi bộ và Công an phường đã tham mưu: xây dựng 18 tổ tự quản.");
         assert_eq!(m.unit, None);
+    }
+
+    #[test]
+    fn a_bracket_after_the_name_is_not_part_of_it() {
+        assert_eq!(
+            meta("Họ và tên: Y Thanh Niê (tên thường gọi: Thanh)").author,
+            some("Y Thanh Niê")
+        );
+    }
+
+    #[test]
+    fn sinh_hoat_tai_names_the_cell_before_the_letterhead() {
+        let m = meta("ĐẢNG BỘ NGÂN HÀNG X\nCHI BỘ PHÒNG GIAO DỊCH Y\n\nSinh hoạt tại: Chi bộ Phòng Giao dịch Y");
+        assert_eq!(m.unit, some("Chi bộ Phòng Giao dịch Y"));
+        let m = meta("Nơi sinh hoạt: Chi bộ Thôn 3\nChi bộ: Thôn 3B");
+        assert_eq!(m.unit, some("Thôn 3B"), "a Chi bộ: line still wins");
     }
 
     #[test]
