@@ -13,9 +13,9 @@ use serde::Deserialize;
 use super::api::blocking;
 use super::auth::{Auth, PageAuth};
 use super::html::esc;
-use super::pages::{error_page, page, serve_error};
+use super::pages::{bad_form_token, error_page, page, serve_error};
 use super::store::Role;
-use super::AppState;
+use super::{AppState, ServeError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -35,12 +35,19 @@ fn refused(auth: &Auth, csrf: Option<&str>) -> Option<Response> {
         ));
     }
     if csrf.is_some_and(|c| !auth.check_csrf(c)) {
-        return Some(error_page(
-            StatusCode::FORBIDDEN,
-            "Mã bảo vệ biểu mẫu không đúng; hãy tải lại trang rồi thử lại.",
-        ));
+        return Some(bad_form_token());
     }
     None
+}
+
+/// The answer to an admin's change: back to `done` when it was made, a "not found" page
+/// saying `missing` when the user or essay it names is not there.
+fn done_or_missing(result: Result<bool, ServeError>, done: &str, missing: &str) -> Response {
+    match result {
+        Ok(true) => Redirect::to(done).into_response(),
+        Ok(false) => error_page(StatusCode::NOT_FOUND, missing),
+        Err(e) => serve_error(e),
+    }
 }
 
 /// A date and time from seconds since the epoch, in Vietnam time like every page.
@@ -154,15 +161,9 @@ async fn reset_password(
         return r;
     }
     let ws = state.ws.clone();
-    let name = form.name.clone();
-    match blocking(move || ws.reset_password(&form.name, &form.password)).await {
-        Ok(true) => Redirect::to("/admin/users").into_response(),
-        Ok(false) => error_page(
-            StatusCode::NOT_FOUND,
-            &format!("Không có người dùng “{name}”."),
-        ),
-        Err(e) => serve_error(e),
-    }
+    let missing = format!("Không có người dùng “{}”.", form.name);
+    let result = blocking(move || ws.reset_password(&form.name, &form.password)).await;
+    done_or_missing(result, "/admin/users", &missing)
 }
 
 #[derive(Deserialize)]
@@ -180,16 +181,10 @@ async fn remove_user(
         return r;
     }
     let ws = state.ws.clone();
+    let missing = format!("Không có người dùng “{}”.", form.name);
     let (name, by) = (form.name, auth.user.name.clone());
-    let shown = name.clone();
-    match blocking(move || ws.remove_user(&name, &by)).await {
-        Ok(true) => Redirect::to("/admin/users").into_response(),
-        Ok(false) => error_page(
-            StatusCode::NOT_FOUND,
-            &format!("Không có người dùng “{shown}”."),
-        ),
-        Err(e) => serve_error(e),
-    }
+    let result = blocking(move || ws.remove_user(&name, &by)).await;
+    done_or_missing(result, "/admin/users", &missing)
 }
 
 #[derive(Deserialize)]
@@ -209,11 +204,8 @@ async fn remove_essay(
     }
     let ws = state.ws.clone();
     let by = auth.user.name.clone();
-    match blocking(move || ws.remove_essay(id, &by, &form.reason)).await {
-        Ok(true) => Redirect::to("/essays").into_response(),
-        Ok(false) => error_page(StatusCode::NOT_FOUND, &format!("Không có bài số {id}.")),
-        Err(e) => serve_error(e),
-    }
+    let result = blocking(move || ws.remove_essay(id, &by, &form.reason)).await;
+    done_or_missing(result, "/essays", &format!("Không có bài số {id}."))
 }
 
 /// The removal form of the essay page (admins only).

@@ -66,6 +66,14 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// The page for a form sent without this session's CSRF token (an old tab, or another site).
+pub(crate) fn bad_form_token() -> Response {
+    error_page(
+        StatusCode::FORBIDDEN,
+        "Mã bảo vệ biểu mẫu không đúng; hãy tải lại trang rồi thử lại.",
+    )
+}
+
 pub(crate) fn serve_error(e: ServeError) -> Response {
     match e {
         ServeError::Refused(m) => error_page(StatusCode::BAD_REQUEST, &m),
@@ -206,7 +214,7 @@ async fn logout(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     if !auth.check_csrf(&form.csrf) {
-        return error_page(StatusCode::FORBIDDEN, "mã bảo vệ biểu mẫu không đúng");
+        return bad_form_token();
     }
     let hash = auth.token_hash().to_string();
     let ws = state.ws.clone();
@@ -761,10 +769,7 @@ async fn override_submit(
     Form(form): Form<OverrideForm>,
 ) -> Response {
     if !auth.check_csrf(&form.csrf) {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "Mã bảo vệ biểu mẫu không đúng; hãy tải lại trang rồi thử lại.",
-        );
+        return bad_form_token();
     }
     match api::decide(&state, id, form.grade, form.reason, auth.user.name.clone()).await {
         Ok(Some(_)) => Redirect::to(&format!("/essays/{id}")).into_response(),
@@ -908,10 +913,7 @@ async fn upload_submit(
         }
     }
     if !csrf.is_some_and(|c| auth.check_csrf(&c)) {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "Mã bảo vệ biểu mẫu không đúng; hãy tải lại trang rồi thử lại.",
-        );
+        return bad_form_token();
     }
     if let Some((name, bytes)) = roster {
         let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
