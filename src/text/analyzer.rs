@@ -209,18 +209,22 @@ pub fn analyze(text: &str) -> Analyzed<'_> {
         keys: String::with_capacity(text.len()),
         folds: String::with_capacity(text.len()),
     };
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let start = line_start;
-        line_start += line.len();
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            continue;
+    KEY_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache.generation += 1;
+        let mut line_start = 0;
+        for line in text.split_inclusive('\n') {
+            let start = line_start;
+            line_start += line.len();
+            let trimmed = line.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let lead = line.len() - line.trim_start().len();
+            let span = start + lead..start + lead + trimmed.len();
+            analyze_paragraph(&mut out, span, &mut cache);
         }
-        let lead = line.len() - line.trim_start().len();
-        let span = start + lead..start + lead + trimmed.len();
-        analyze_paragraph(&mut out, span);
-    }
+    });
     out
 }
 
@@ -239,90 +243,157 @@ pub fn phrase_keys(text: &str) -> Vec<(String, String)> {
 /// The UAX#29 words of `text` with their byte offsets: exactly `unicode_word_indices`, faster.
 ///
 /// UAX#29 always breaks on both sides of a space that is not followed by a combining mark or
-/// format character, so the space-separated pieces can be segmented one by one; a piece made
-/// only of letters (and combining marks after them) is one word, and any other piece goes
-/// through `unicode-segmentation`.
+/// format character, so the space-separated pieces can be segmented one by one. A piece made
+/// of punctuation that never joins letters ([`edge_len`]), then plain letters (and combining
+/// marks after them), then such punctuation again, holds exactly one word: the letters. The
+/// bytes are read once, and any other piece goes through `unicode-segmentation`.
 pub fn words(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::with_capacity(text.len() / 5);
-    let bytes = text.as_bytes();
-    // ASCII punctuation around letters ("(Đảng," "quyết.") never joins them: only '_' does.
-    let is_edge = |b: &u8| b.is_ascii() && !b.is_ascii_alphanumeric() && *b != b'_';
-    let mut start = 0;
-    loop {
-        let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        // A space followed by a combining mark or format character is joined to it (WB4).
-        if let Some(&next) = bytes.get(end + 1) {
-            if !next.is_ascii() && !text[end + 1..].chars().next().is_some_and(is_plain_letter) {
-                out.clear();
-                out.extend(text.unicode_word_indices());
-                return out;
-            }
-        }
-        let piece = &bytes[start..end];
-        if let Some(first) = piece.iter().position(|b| !is_edge(b)) {
-            let last = piece
-                .iter()
-                .rposition(|b| !is_edge(b))
-                .map_or(first, |i| i + 1);
-            let core = &text[start + first..start + last];
-            if is_plain_word(core) {
-                out.push((start + first, core));
-            } else {
-                let piece = &text[start..end];
-                out.extend(piece.unicode_word_indices().map(|(o, w)| (start + o, w)));
-            }
-        }
-        if end == bytes.len() {
-            break;
-        }
-        start = end + 1;
+    if !push_words(text, &mut out) {
+        out.clear();
+        out.extend(text.unicode_word_indices());
     }
     out
 }
 
+/// [`words`] without the whole-text fallback: `false` when some space is followed by a
+/// character that may join it (a combining mark, a format character), which only
+/// `unicode-segmentation` handles.
+fn push_words<'t>(text: &'t str, out: &mut Vec<(usize, &'t str)>) -> bool {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        let piece = i;
+        let mut edge = edge_len(b, i);
+        while edge > 0 {
+            i += edge;
+            edge = edge_len(b, i);
+        }
+        let core = i;
+        if i < n && b[i] != b' ' {
+            if b[i].is_ascii_digit() {
+                // A number alone is one word (WB8); with letters or separators inside
+                // ("A1", "6,5") it takes the slow way below.
+                while b.get(i).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                }
+            } else {
+                let mut letter = letter_len(b, i, false);
+                while letter > 0 {
+                    i += letter;
+                    letter = letter_len(b, i, true);
+                }
+            }
+            let core_end = i;
+            let mut edge = edge_len(b, i);
+            while edge > 0 {
+                i += edge;
+                edge = edge_len(b, i);
+            }
+            if core_end > core && (i == n || b[i] == b' ') {
+                out.push((core, &text[core..core_end]));
+            } else {
+                let end = memchr::memchr(b' ', &b[i..]).map_or(n, |k| i + k);
+                out.extend(
+                    text[piece..end]
+                        .unicode_word_indices()
+                        .map(|(o, w)| (piece + o, w)),
+                );
+                i = end;
+            }
+        }
+        // `i` is at a space or at the end; UAX#29 joins a space with a combining mark or a
+        // format character after it (WB4): those texts take the slow way.
+        i += 1;
+        if let Some(&next) = b.get(i) {
+            if !next.is_ascii() && letter_len(b, i, false) == 0 && edge_len(b, i) == 0 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Byte length of the punctuation character at `b[i]` if it is one that never joins a
+/// letter on the side away from other letters (so it can be stripped from either end of a
+/// space-separated piece), else 0: ASCII punctuation and white space but `_` (which joins
+/// letters, WB13a) and the space itself (which separates pieces), and the common typographic
+/// marks: no-break space, « » ° · § ¶ ¡ ¿, and U+2010–U+2027 (dashes, curly quotes, bullet,
+/// ellipsis). Letters, digits, `_`, superscripts, combining marks and format characters are
+/// never edges.
+#[inline]
+fn edge_len(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(&c) if c.is_ascii() => {
+            usize::from(c != b' ' && c != b'_' && !c.is_ascii_alphanumeric())
+        }
+        Some(0xC2) => match b.get(i + 1) {
+            Some(0xA0 | 0xA1 | 0xA7 | 0xAB | 0xB0 | 0xB6 | 0xB7 | 0xBB | 0xBF) => 2,
+            _ => 0,
+        },
+        Some(0xE2) => match (b.get(i + 1), b.get(i + 2)) {
+            (Some(0x80), Some(&x)) if (0x90..=0xA7).contains(&x) => 3,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+/// Byte length of the plain letter at `b[i]` (see [`is_plain_letter`]), or of a combining mark
+/// (U+0300–U+036F) when `after_letter`, which stays with its letter (NFD text); else 0.
+#[inline]
+fn letter_len(b: &[u8], i: usize, after_letter: bool) -> usize {
+    let Some(&c) = b.get(i) else {
+        return 0;
+    };
+    let next = b.get(i + 1).copied();
+    let (len, ok) = match c {
+        b'a'..=b'z' | b'A'..=b'Z' => (1, true),
+        // U+00C0–U+00FF but × and ÷; U+0100–U+017F; Ơ ơ Ư ư.
+        0xC3 => (2, !matches!(next, Some(0x97 | 0xB7))),
+        0xC4 | 0xC5 => (2, true),
+        0xC6 => (2, matches!(next, Some(0xA0 | 0xA1 | 0xAF | 0xB0))),
+        // Combining marks U+0300–U+036F, after a letter.
+        0xCC => (2, after_letter),
+        0xCD => (2, after_letter && next.is_some_and(|x| x <= 0xAF)),
+        // U+1EA0–U+1EF9.
+        0xE1 => (
+            3,
+            match (next, b.get(i + 2)) {
+                (Some(0xBA), Some(&x)) => x >= 0xA0,
+                (Some(0xBB), Some(&x)) => x <= 0xB9,
+                _ => false,
+            },
+        ),
+        _ => (0, false),
+    };
+    if ok {
+        len
+    } else {
+        0
+    }
+}
+
 /// Letters with no special role in UAX#29 word breaking (ALetter): ASCII, Latin-1, Latin
 /// Extended-A, ơ ư and the Vietnamese precomposed vowels.
+#[cfg(test)]
 fn is_plain_letter(c: char) -> bool {
     matches!(c,
         'a'..='z' | 'A'..='Z' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ſ' | 'Ơ' | 'ơ' | 'Ư' | 'ư'
         | '\u{1EA0}'..='\u{1EF9}')
 }
 
-/// Plain letters (see [`is_plain_letter`]), each maybe followed by combining marks, which
-/// stay with their letter (NFD text); checked on the UTF-8 bytes.
+/// Plain letters (see [`is_plain_letter`]), each maybe followed by combining marks.
+#[cfg(test)]
 fn is_plain_word(word: &str) -> bool {
     let b = word.as_bytes();
-    // Many syllables are plain ASCII letters ("thanh", "trong").
-    if b.iter().all(u8::is_ascii_alphabetic) {
-        return !b.is_empty();
-    }
     let mut i = 0;
     while i < b.len() {
-        let next = b.get(i + 1).copied();
-        let (len, ok) = match b[i] {
-            b'a'..=b'z' | b'A'..=b'Z' => (1, true),
-            // U+00C0–U+00FF but × and ÷; U+0100–U+017F; Ơ ơ Ư ư.
-            0xC3 => (2, !matches!(next, Some(0x97 | 0xB7))),
-            0xC4 | 0xC5 => (2, true),
-            0xC6 => (2, matches!(next, Some(0xA0 | 0xA1 | 0xAF | 0xB0))),
-            // Combining marks U+0300–U+036F, after a letter.
-            0xCC => (2, i > 0),
-            0xCD => (2, i > 0 && next.is_some_and(|x| x <= 0xAF)),
-            // U+1EA0–U+1EF9.
-            0xE1 => (
-                3,
-                match (next, b.get(i + 2)) {
-                    (Some(0xBA), Some(&x)) => x >= 0xA0,
-                    (Some(0xBB), Some(&x)) => x <= 0xB9,
-                    _ => false,
-                },
-            ),
-            _ => (1, false),
-        };
-        if !ok {
-            return false;
+        match letter_len(b, i, i > 0) {
+            0 => return false,
+            n => i += n,
         }
-        i += len;
     }
     !b.is_empty()
 }
@@ -335,26 +406,31 @@ struct CachedKeys {
     /// Where the folded key starts in `keys`; `0` when it equals the canonical key.
     fold_at: u16,
     info: SyllableInfo,
+    /// The analysis ([`KeyCache::generation`]) that last copied these keys into its buffers,
+    /// and where: later tokens of the same text with this syllable point there.
+    seen: u64,
+    key_at: (u32, u32),
+    fold_at_text: (u32, u32),
 }
 
 impl CachedKeys {
     fn new(key: &str, fold: &str, info: SyllableInfo) -> Option<Self> {
+        let entry = |keys: Box<str>, fold_at| Self {
+            keys,
+            fold_at,
+            info,
+            seen: 0,
+            key_at: (0, 0),
+            fold_at_text: (0, 0),
+        };
         if key == fold {
-            return Some(Self {
-                keys: key.into(),
-                fold_at: 0,
-                info,
-            });
+            return Some(entry(key.into(), 0));
         }
         let fold_at = u16::try_from(key.len()).ok().filter(|&n| n > 0)?;
         let mut keys = String::with_capacity(key.len() + fold.len());
         keys.push_str(key);
         keys.push_str(fold);
-        Some(Self {
-            keys: keys.into_boxed_str(),
-            fold_at,
-            info,
-        })
+        Some(entry(keys.into_boxed_str(), fold_at))
     }
 
     fn key(&self) -> &str {
@@ -375,51 +451,77 @@ impl CachedKeys {
 /// written Vietnamese uses under 10,000 syllables, so a batch of essays stays well inside).
 const KEY_CACHE_CAP: usize = 1 << 16;
 
-thread_local! {
-    /// Keys of the syllables this thread has seen: a look-up instead of normalising each
-    /// letter of a common syllable again.
-    static KEY_CACHE: std::cell::RefCell<SyllableMap<CachedKeys>> =
-        std::cell::RefCell::new(SyllableMap::new());
+/// The keys of the syllables a thread has seen: a look-up instead of normalising each letter
+/// of a common syllable again, and, within one text, no second copy of a syllable's keys.
+#[derive(Default)]
+struct KeyCache {
+    map: SyllableMap<CachedKeys>,
+    /// Counts the analyses made on this thread; a `u64` never wraps.
+    generation: u64,
 }
 
-/// [`push_keys`] through the per-thread cache.
-fn push_keys_cached(word: &str, key: &mut String, fold: &mut String) -> SyllableInfo {
-    if word.is_ascii() {
-        // Lower-casing ASCII costs less than a look-up.
-        return push_keys(word, key, fold);
+thread_local! {
+    static KEY_CACHE: std::cell::RefCell<KeyCache> = std::cell::RefCell::new(KeyCache::default());
+}
+
+/// Byte ranges of a token's keys in [`Analyzed::keys`] and [`Analyzed::folds`].
+type KeyRanges = ((u32, u32), (u32, u32));
+
+impl KeyCache {
+    /// The keys of `word` in `key` and `fold`: appended there unless this analysis already
+    /// did for the same syllable.
+    fn keys(&mut self, word: &str, key: &mut String, fold: &mut String) -> (KeyRanges, SyllableInfo) {
+        let at = |s: &String| s.len() as u32;
+        let generation = self.generation;
+        if let Some(c) = self.map.get_mut(word) {
+            if c.seen != generation {
+                c.seen = generation;
+                let (k0, f0) = (at(key), at(fold));
+                key.push_str(c.key());
+                fold.push_str(c.fold());
+                c.key_at = (k0, at(key));
+                c.fold_at_text = (f0, at(fold));
+            }
+            return ((c.key_at, c.fold_at_text), c.info);
+        }
+        let (k0, f0) = (at(key), at(fold));
+        let info = push_keys(word, key, fold);
+        let ranges = ((k0, at(key)), (f0, at(fold)));
+        if self.map.len() >= KEY_CACHE_CAP {
+            self.map.clear();
+        }
+        if let Some(mut entry) = CachedKeys::new(&key[k0 as usize..], &fold[f0 as usize..], info) {
+            entry.seen = generation;
+            (entry.key_at, entry.fold_at_text) = ranges;
+            self.map.insert(word, entry);
+        }
+        (ranges, info)
     }
+}
+
+/// [`push_keys`] through the per-thread cache (for tests: [`analyze`] holds the cache for a
+/// whole text).
+#[cfg(test)]
+fn push_keys_cached(word: &str, key: &mut String, fold: &mut String) -> SyllableInfo {
     KEY_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some(c) = cache.get(word) {
-            key.push_str(c.key());
-            fold.push_str(c.fold());
-            return c.info;
-        }
-        let (k0, f0) = (key.len(), fold.len());
-        let info = push_keys(word, key, fold);
-        if cache.len() >= KEY_CACHE_CAP {
-            cache.clear();
-        }
-        if let Some(entry) = CachedKeys::new(&key[k0..], &fold[f0..], info) {
-            cache.insert(word, entry);
-        }
-        info
+        cache.generation += 1;
+        cache.keys(word, key, fold).1
     })
 }
 
-fn analyze_paragraph(out: &mut Analyzed<'_>, span: Range<usize>) {
+fn analyze_paragraph(out: &mut Analyzed<'_>, span: Range<usize>, cache: &mut KeyCache) {
     let text = out.text;
     let para = &text[span.clone()];
     let first_token = out.tokens.len();
     for (off, word) in words(para) {
         let start = span.start + off;
-        let (k0, f0) = (out.keys.len() as u32, out.folds.len() as u32);
-        let info = push_keys_cached(word, &mut out.keys, &mut out.folds);
+        let ((key, fold), info) = cache.keys(word, &mut out.keys, &mut out.folds);
         out.tokens.push(Token {
             start: start as u32,
             end: (start + word.len()) as u32,
-            key: (k0, out.keys.len() as u32),
-            fold: (f0, out.folds.len() as u32),
+            key,
+            fold,
             sentence: 0,
             info,
         });
@@ -628,12 +730,14 @@ mod tests {
         /// The fast segmentation is `unicode_word_indices`, on text mixing letters with the
         /// characters UAX#29 treats specially.
         #[test]
-        fn words_are_uax29_words(picks in proptest::collection::vec(0usize..48, 0..60)) {
-            const PARTS: [&str; 48] = [
+        fn words_are_uax29_words(picks in proptest::collection::vec(0usize..64, 0..60)) {
+            const PARTS: [&str; 64] = [
                 " ", " ", " ", "a", "Đảng", "nghị", "quyết", "HOÀ", "ư", "ơ", "ſ", "1", "2,5",
                 "6.5", ".", ",", ":", "'", "’", "-", "_", "\u{301}", "\u{323}", "\u{200D}",
                 "\u{AD}", "\u{A0}", "\t", "\n", "\u{FEFF}", "👍", "🇻🇳", "中文", "ª", "µ", "×",
                 "v.v.", "TP.", "Ð", "ç", "x", "(", ")", "\"", "%", "!", "?", ";", "\r",
+                "“", "”", "‘", "–", "—", "…", "«", "»", "•", "·", "²", "©", "\u{202F}", "‿",
+                "\u{2028}", "\u{200B}",
             ];
             let text: String = picks.iter().map(|&i| PARTS[i]).collect();
             let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();

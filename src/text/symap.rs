@@ -72,6 +72,15 @@ impl<V> SyllableMap<V> {
         }
     }
 
+    /// The value of `key`, if any, to change.
+    #[inline]
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        match pack(key) {
+            Some(k) => self.short.get_mut(&k),
+            None => self.long.get_mut(key),
+        }
+    }
+
     /// Whether `key` is in the map.
     #[inline]
     pub fn contains_key(&self, key: &str) -> bool {
