@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::flag::Flag;
 
 use crate::rubric::{CompiledRubric, Measure, Owner};
-use crate::text::{analyze, phrase_keys, Analyzed, Heading, SyllableMap};
+use crate::text::{analyze, phrase_keys, Analyzed, Heading, SyllableTable};
 
 /// Evidence sentences kept per theme and per aspect.
 const MAX_EVIDENCE: usize = 2;
@@ -177,11 +177,11 @@ const PERSONAL: u8 = 2;
 /// Function words and one-syllable personal words (`corpus/lexicon/function-words.txt`,
 /// `personal.txt`) as bits, by canonical key and by folded key (for text typed without
 /// diacritics): one look-up a token tells both.
-fn syllable_classes() -> &'static (SyllableMap<u8>, SyllableMap<u8>) {
-    static CLASSES: OnceLock<(SyllableMap<u8>, SyllableMap<u8>)> = OnceLock::new();
+fn syllable_classes() -> &'static (SyllableTable<u8>, SyllableTable<u8>) {
+    static CLASSES: OnceLock<(SyllableTable<u8>, SyllableTable<u8>)> = OnceLock::new();
     CLASSES.get_or_init(|| {
-        let mut by_key = SyllableMap::new();
-        let mut by_fold = SyllableMap::new();
+        let mut by_key = SyllableTable::new(0);
+        let mut by_fold = SyllableTable::new(0);
         let mut add = |list: &str, bit: u8, one_syllable: bool| {
             let entries = list
                 .lines()
@@ -190,9 +190,9 @@ fn syllable_classes() -> &'static (SyllableMap<u8>, SyllableMap<u8>) {
                 .map(phrase_keys)
                 .filter(|k| !one_syllable || k.len() == 1);
             for (key, fold) in entries.flatten() {
-                let k = by_key.get(&key).copied().unwrap_or(0);
+                let k = by_key.get_key(&key);
                 by_key.insert(&key, k | bit);
-                let f = by_fold.get(&fold).copied().unwrap_or(0);
+                let f = by_fold.get_key(&fold);
                 by_fold.insert(&fold, f | bit);
             }
         };
@@ -955,8 +955,7 @@ fn sentence_facts(
             let classes = if folded { by_fold } else { by_key };
             let mut class = 0u8;
             for i in s.tokens.clone() {
-                let syllable = if folded { a.fold(i) } else { a.key(i) };
-                class |= classes.get(syllable).copied().unwrap_or(0);
+                class |= classes.get(if folded { a.fold_id(i) } else { a.key_id(i) });
                 if class == FUNCTION_WORD | PERSONAL {
                     break;
                 }

@@ -6,7 +6,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::text::{phrase_keys, Analyzed, SyllableMap};
+use crate::text::{phrase_keys, Analyzed, SyllableTable};
 
 /// What a phrase is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,16 +49,29 @@ struct Phrase {
 /// Syllables that occur in some phrase, numbered; the one-syllable phrases of each, and the
 /// longer phrases by their first two syllables (a text's syllable pair is then one look-up,
 /// instead of a walk over every phrase that starts with a common syllable such as "phát").
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Vocabulary {
-    ids: SyllableMap<u32>,
+    /// The vocabulary number of each syllable, by its process-wide syllable number: a text's
+    /// token is looked up by [`Analyzed::key_id`] / [`Analyzed::fold_id`], an array index.
+    ids: SyllableTable<u32>,
     singles: Vec<Vec<usize>>,
     pairs: HashMap<(u32, u32), Vec<usize>>,
 }
 
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Self {
+            ids: SyllableTable::new(NOT_IN_VOCABULARY),
+            singles: Vec::new(),
+            pairs: HashMap::default(),
+        }
+    }
+}
+
 impl Vocabulary {
     fn id(&mut self, syllable: &str) -> u32 {
-        if let Some(&id) = self.ids.get(syllable) {
+        let id = self.ids.get_key(syllable);
+        if id != NOT_IN_VOCABULARY {
             return id;
         }
         let id = self.singles.len() as u32;
@@ -157,16 +170,11 @@ impl PhraseMatcher {
                     fold_sentence.resize(s + 1, false);
                     fold_sentence[s] = folded(s);
                 }
-                let (vocabulary, syllable) = if fold_sentence[s] {
-                    (&self.folds, a.fold(i))
+                if fold_sentence[s] {
+                    self.folds.ids.get(a.fold_id(i))
                 } else {
-                    (&self.keys, a.key(i))
-                };
-                vocabulary
-                    .ids
-                    .get(syllable)
-                    .copied()
-                    .unwrap_or(NOT_IN_VOCABULARY)
+                    self.keys.ids.get(a.key_id(i))
+                }
             })
             .collect();
         let mut hits = Vec::new();

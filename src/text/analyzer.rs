@@ -9,6 +9,7 @@ use std::ops::Range;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::intern::number_of_text_key;
 use super::syllable::{push_keys, SyllableInfo};
 use super::symap::SyllableMap;
 
@@ -21,6 +22,8 @@ pub struct Token {
     pub end: u32,
     key: (u32, u32),
     fold: (u32, u32),
+    /// Syllable numbers of the canonical and folded keys (see [`super::SyllableTable`]).
+    ids: (u32, u32),
     /// Index of the sentence holding the token.
     pub sentence: u32,
     /// What the syllable is made of (letters, diacritics).
@@ -85,6 +88,16 @@ impl<'a> Analyzed<'a> {
     pub fn fold(&self, i: usize) -> &str {
         let (a, b) = self.tokens[i].fold;
         &self.folds[a as usize..b as usize]
+    }
+
+    /// Syllable number of token `i`'s canonical key, for a [`super::SyllableTable`] look-up.
+    pub fn key_id(&self, i: usize) -> u32 {
+        self.tokens[i].ids.0
+    }
+
+    /// Syllable number of token `i`'s folded key, for a [`super::SyllableTable`] look-up.
+    pub fn fold_id(&self, i: usize) -> u32 {
+        self.tokens[i].ids.1
     }
 
     /// The original text of token `i`.
@@ -411,10 +424,12 @@ struct CachedKeys {
     seen: u64,
     key_at: (u32, u32),
     fold_at_text: (u32, u32),
+    /// Syllable numbers of the two keys.
+    ids: (u32, u32),
 }
 
 impl CachedKeys {
-    fn new(key: &str, fold: &str, info: SyllableInfo) -> Option<Self> {
+    fn new(key: &str, fold: &str, info: SyllableInfo, ids: (u32, u32)) -> Option<Self> {
         let entry = |keys: Box<str>, fold_at| Self {
             keys,
             fold_at,
@@ -422,6 +437,7 @@ impl CachedKeys {
             seen: 0,
             key_at: (0, 0),
             fold_at_text: (0, 0),
+            ids,
         };
         if key == fold {
             return Some(entry(key.into(), 0));
@@ -464,8 +480,9 @@ thread_local! {
     static KEY_CACHE: std::cell::RefCell<KeyCache> = std::cell::RefCell::new(KeyCache::default());
 }
 
-/// Byte ranges of a token's keys in [`Analyzed::keys`] and [`Analyzed::folds`].
-type KeyRanges = ((u32, u32), (u32, u32));
+/// Byte ranges of a token's keys in `Analyzed::keys` and `Analyzed::folds`, and their
+/// syllable numbers.
+type KeyRanges = ((u32, u32), (u32, u32), (u32, u32));
 
 impl KeyCache {
     /// The keys of `word` in `key` and `fold`: appended there unless this analysis already
@@ -482,17 +499,19 @@ impl KeyCache {
                 c.key_at = (k0, at(key));
                 c.fold_at_text = (f0, at(fold));
             }
-            return ((c.key_at, c.fold_at_text), c.info);
+            return ((c.key_at, c.fold_at_text, c.ids), c.info);
         }
         let (k0, f0) = (at(key), at(fold));
         let info = push_keys(word, key, fold);
-        let ranges = ((k0, at(key)), (f0, at(fold)));
+        let (k, f) = (&key[k0 as usize..], &fold[f0 as usize..]);
+        let ids = (number_of_text_key(k), number_of_text_key(f));
+        let ranges = ((k0, at(key)), (f0, at(fold)), ids);
         if self.map.len() >= KEY_CACHE_CAP {
             self.map.clear();
         }
-        if let Some(mut entry) = CachedKeys::new(&key[k0 as usize..], &fold[f0 as usize..], info) {
+        if let Some(mut entry) = CachedKeys::new(k, f, info, ids) {
             entry.seen = generation;
-            (entry.key_at, entry.fold_at_text) = ranges;
+            (entry.key_at, entry.fold_at_text, _) = ranges;
             self.map.insert(word, entry);
         }
         (ranges, info)
@@ -516,12 +535,13 @@ fn analyze_paragraph(out: &mut Analyzed<'_>, span: Range<usize>, cache: &mut Key
     let first_token = out.tokens.len();
     for (off, word) in words(para) {
         let start = span.start + off;
-        let ((key, fold), info) = cache.keys(word, &mut out.keys, &mut out.folds);
+        let ((key, fold, ids), info) = cache.keys(word, &mut out.keys, &mut out.folds);
         out.tokens.push(Token {
             start: start as u32,
             end: (start + word.len()) as u32,
             key,
             fold,
+            ids,
             sentence: 0,
             info,
         });

@@ -3,6 +3,7 @@
 mod analyzer;
 #[cfg(feature = "hf-tokenizer")]
 mod hf;
+mod intern;
 mod syllable;
 mod symap;
 
@@ -11,5 +12,6 @@ pub use analyzer::{
 };
 #[cfg(feature = "hf-tokenizer")]
 pub use hf::{export_tokenizer, export_tokenizer_json, HfExportError};
+pub use intern::{SyllableTable, NO_ID};
 pub use syllable::{push_keys, SyllableInfo};
 pub use symap::SyllableMap;
