@@ -53,6 +53,13 @@ fn number(key: &str, bounded: bool) -> u32 {
     id
 }
 
+/// The number of a key met in text if it already has one, else [`NO_ID`]: for tokens that
+/// are not worth numbering (numbers: "275", "2021"), which are then in a [`SyllableTable`]
+/// exactly when the table was given them.
+pub(crate) fn existing_number(key: &str) -> u32 {
+    find(key).unwrap_or(NO_ID)
+}
+
 /// The number of a key met in text (bounded, see [`TEXT_CAP`]).
 pub(crate) fn number_of_text_key(key: &str) -> u32 {
     number(key, true)
