@@ -56,6 +56,9 @@ struct Vocabulary {
     ids: SyllableTable<u32>,
     singles: Vec<Vec<usize>>,
     pairs: HashMap<(u32, u32), Vec<usize>>,
+    /// By vocabulary number: some phrase of two or more syllables starts with it (most
+    /// syllables of a text that are in the vocabulary start none, and skip the pair look-up).
+    starts: Vec<bool>,
 }
 
 impl Default for Vocabulary {
@@ -64,6 +67,7 @@ impl Default for Vocabulary {
             ids: SyllableTable::new(NOT_IN_VOCABULARY),
             singles: Vec::new(),
             pairs: HashMap::default(),
+            starts: Vec::new(),
         }
     }
 }
@@ -77,6 +81,7 @@ impl Vocabulary {
         let id = self.singles.len() as u32;
         self.ids.insert(syllable, id);
         self.singles.push(Vec::new());
+        self.starts.push(false);
         id
     }
 
@@ -84,7 +89,10 @@ impl Vocabulary {
     fn file(&mut self, id: usize, syllables: &[u32]) {
         match *syllables {
             [one] => self.singles[one as usize].push(id),
-            [first, second, ..] => self.pairs.entry((first, second)).or_default().push(id),
+            [first, second, ..] => {
+                self.starts[first as usize] = true;
+                self.pairs.entry((first, second)).or_default().push(id);
+            }
             [] => {}
         }
     }
@@ -182,6 +190,7 @@ impl PhraseMatcher {
             if first == NOT_IN_VOCABULARY {
                 continue;
             }
+            let at_token = hits.len();
             let sentence = a.tokens[i].sentence;
             let folded = fold_sentence[sentence as usize];
             let vocabulary = if folded { &self.folds } else { &self.keys };
@@ -193,7 +202,11 @@ impl PhraseMatcher {
                 }));
             }
             let second = match ids.get(i + 1) {
-                Some(&second) if second != NOT_IN_VOCABULARY => second,
+                Some(&second)
+                    if second != NOT_IN_VOCABULARY && vocabulary.starts[first as usize] =>
+                {
+                    second
+                }
                 _ => continue,
             };
             let Some(candidates) = vocabulary.pairs.get(&(first, second)) else {
@@ -219,9 +232,10 @@ impl PhraseMatcher {
                     });
                 }
             }
+            // In text order (tokens are visited in order), and at one token in the order the
+            // phrases were added.
+            hits[at_token..].sort_unstable_by_key(|h| h.phrase);
         }
-        // In text order, and at one token in the order the phrases were added.
-        hits.sort_unstable_by_key(|h| (h.token, h.phrase));
         hits
     }
 
