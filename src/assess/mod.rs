@@ -243,13 +243,7 @@ fn sentence_grams(a: &Analyzed<'_>, tokens: std::ops::Range<usize>, mut f: impl 
     if tokens.len() < GRAM {
         return;
     }
-    let hashes: Vec<u64> = tokens
-        .map(|i| {
-            let mut h = FxHasher::default();
-            a.fold(i).hash(&mut h);
-            h.finish()
-        })
-        .collect();
+    let hashes: Vec<u64> = tokens.map(|i| a.fold_hash(i)).collect();
     for w in hashes.windows(GRAM) {
         let mut h = FxHasher::default();
         w.hash(&mut h);
@@ -975,7 +969,7 @@ fn sentence_facts(
             let real = n >= min_words && has_function_word && n as f64 / fragments as f64 >= 3.0;
             let repeated = n >= REPEAT_MIN_WORDS && {
                 let mut h = FxHasher::default();
-                s.tokens.clone().for_each(|i| a.fold(i).hash(&mut h));
+                s.tokens.clone().for_each(|i| h.write_u64(a.fold_hash(i)));
                 !seen.insert(h.finish())
             };
             // Digits only occur inside tokens, so the sentence's text is scanned whole first;

@@ -22,12 +22,38 @@ pub struct Token {
     pub end: u32,
     key: (u32, u32),
     fold: (u32, u32),
-    /// Syllable numbers of the canonical and folded keys (see [`super::SyllableTable`]).
-    ids: (u32, u32),
+    /// Syllable numbers and the folded key's hash.
+    ids: Ids,
     /// Index of the sentence holding the token.
     pub sentence: u32,
     /// What the syllable is made of (letters, diacritics).
     pub info: SyllableInfo,
+}
+
+/// A token's syllable numbers (see [`super::SyllableTable`]) and the hash of its folded key.
+#[derive(Debug, Clone, Copy)]
+struct Ids {
+    key: u32,
+    fold: u32,
+    fold_hash: u64,
+}
+
+impl Ids {
+    fn of(key: &str, fold: &str, number: impl Fn(&str) -> u32) -> Self {
+        Ids {
+            key: number(key),
+            fold: number(fold),
+            fold_hash: hash_fold(fold),
+        }
+    }
+}
+
+/// [`Analyzed::fold_hash`]: `FxHasher` over the folded key as a `str`.
+fn hash_fold(fold: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    fold.hash(&mut h);
+    h.finish()
 }
 
 /// What kind of heading a paragraph is, if it is one.
@@ -92,12 +118,18 @@ impl<'a> Analyzed<'a> {
 
     /// Syllable number of token `i`'s canonical key, for a [`super::SyllableTable`] look-up.
     pub fn key_id(&self, i: usize) -> u32 {
-        self.tokens[i].ids.0
+        self.tokens[i].ids.key
     }
 
     /// Syllable number of token `i`'s folded key, for a [`super::SyllableTable`] look-up.
     pub fn fold_id(&self, i: usize) -> u32 {
-        self.tokens[i].ids.1
+        self.tokens[i].ids.fold
+    }
+
+    /// Hash of token `i`'s folded key (`FxHasher`, the key hashed as a `str`), computed once
+    /// per distinct syllable: sentences and runs of syllables are compared by these.
+    pub fn fold_hash(&self, i: usize) -> u64 {
+        self.tokens[i].ids.fold_hash
     }
 
     /// The original text of token `i`.
@@ -424,12 +456,12 @@ struct CachedKeys {
     seen: u64,
     key_at: (u32, u32),
     fold_at_text: (u32, u32),
-    /// Syllable numbers of the two keys.
-    ids: (u32, u32),
+    /// Syllable numbers of the two keys, and the folded key's hash.
+    ids: Ids,
 }
 
 impl CachedKeys {
-    fn new(key: &str, fold: &str, info: SyllableInfo, ids: (u32, u32)) -> Option<Self> {
+    fn new(key: &str, fold: &str, info: SyllableInfo, ids: Ids) -> Option<Self> {
         let entry = |keys: Box<str>, fold_at| Self {
             keys,
             fold_at,
@@ -482,7 +514,7 @@ thread_local! {
 
 /// Byte ranges of a token's keys in `Analyzed::keys` and `Analyzed::folds`, and their
 /// syllable numbers.
-type KeyRanges = ((u32, u32), (u32, u32), (u32, u32));
+type KeyRanges = ((u32, u32), (u32, u32), Ids);
 
 impl KeyCache {
     /// The keys of `word` in `key` and `fold`: appended there unless this analysis already
@@ -496,7 +528,12 @@ impl KeyCache {
             key.push_str(word);
             fold.push_str(word);
             let id = existing_number(word);
-            return (((k0, at(key)), (f0, at(fold)), (id, id)), SyllableInfo::default());
+            let ids = Ids {
+                key: id,
+                fold: id,
+                fold_hash: hash_fold(word),
+            };
+            return (((k0, at(key)), (f0, at(fold)), ids), SyllableInfo::default());
         }
         let generation = self.generation;
         if let Some(c) = self.map.get_mut(word) {
@@ -513,7 +550,7 @@ impl KeyCache {
         let (k0, f0) = (at(key), at(fold));
         let info = push_keys(word, key, fold);
         let (k, f) = (&key[k0 as usize..], &fold[f0 as usize..]);
-        let ids = (number_of_text_key(k), number_of_text_key(f));
+        let ids = Ids::of(k, f, number_of_text_key);
         let ranges = ((k0, at(key)), (f0, at(fold)), ids);
         if self.map.len() >= KEY_CACHE_CAP {
             self.map.clear();
