@@ -748,24 +748,21 @@ fn in_windows_1252_view(c: char) -> bool {
 /// their vowel: "Nghiò quyêìt") or ù Ù (VNI's acute: "vôùi"); "giò" and "quì" excepted. Without one there is no mojibake to
 /// repair. NBSP and the symbols real text uses (° ± ² ³ « » · § © ® ½) do not count.
 fn may_hold_mojibake(text: &str) -> bool {
-    // On the UTF-8 bytes: every sign is a 2-byte character led by C2, C3, C5, C6 or CB.
+    // On the UTF-8 bytes: every sign is a 2-byte character led by C2, C3, C5, C6 or CB, found
+    // by `memchr` (any order will do: one sign is enough).
     let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if !matches!(b, 0xC2 | 0xC3 | 0xC5 | 0xC6 | 0xCB) {
-            continue;
-        }
+    let sign_at = |i: usize| {
         let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-            continue;
+            return false;
         };
         let preceding = || {
             let mut back = text[..i].chars().rev();
             (back.next().unwrap_or(' '), back.next().unwrap_or(' '))
         };
-        if is_mojibake_sign(c, preceding) {
-            return true;
-        }
-    }
-    false
+        is_mojibake_sign(c, preceding)
+    };
+    memchr::memchr3_iter(0xC2, 0xC3, 0xC5, bytes).any(sign_at)
+        || memchr::memchr2_iter(0xC6, 0xCB, bytes).any(sign_at)
 }
 
 /// Whether non-ASCII `c` is a sign of mojibake (see [`may_hold_mojibake`]); `preceding` gives
