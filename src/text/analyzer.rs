@@ -324,10 +324,15 @@ fn push_words<'t>(text: &'t str, out: &mut Vec<(usize, &'t str)>) -> bool {
                     i += 1;
                 }
             } else {
-                let mut letter = letter_len(b, i, false);
-                while letter > 0 {
-                    i += letter;
-                    letter = letter_len(b, i, true);
+                loop {
+                    // Runs of ASCII letters first: most bytes of a syllable.
+                    while i < n && b[i].is_ascii_alphabetic() {
+                        i += 1;
+                    }
+                    match letter_len(b, i, i > core) {
+                        0 => break,
+                        len => i += len,
+                    }
                 }
             }
             let core_end = i;
