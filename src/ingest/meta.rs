@@ -234,7 +234,9 @@ fn clean_value(value: &str) -> Option<String> {
         return None;
     }
     let collapsed = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if unicode_normalization::is_nfc_quick(collapsed.chars()) == unicode_normalization::IsNormalized::Yes {
+    if unicode_normalization::is_nfc_quick(collapsed.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
         return Some(collapsed);
     }
     Some(collapsed.nfc().collect())

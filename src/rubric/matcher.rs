@@ -282,7 +282,11 @@ mod tests {
         m.add("năm 2045", Owner::Theme(0));
         m.add("2030", Owner::Theme(1));
         let a = analyze("Đến năm 2045 (không phải 20450 hay 2046), và năm 2030.");
-        let found: Vec<String> = m.find(&a, false).iter().map(|h| m.phrase_text(h.phrase)).collect();
+        let found: Vec<String> = m
+            .find(&a, false)
+            .iter()
+            .map(|h| m.phrase_text(h.phrase))
+            .collect();
         assert_eq!(found, ["năm 2045", "2030"]);
     }
 

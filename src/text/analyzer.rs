@@ -524,7 +524,12 @@ type KeyRanges = ((u32, u32), (u32, u32), Ids);
 impl KeyCache {
     /// The keys of `word` in `key` and `fold`: appended there unless this analysis already
     /// did for the same syllable.
-    fn keys(&mut self, word: &str, key: &mut String, fold: &mut String) -> (KeyRanges, SyllableInfo) {
+    fn keys(
+        &mut self,
+        word: &str,
+        key: &mut String,
+        fold: &mut String,
+    ) -> (KeyRanges, SyllableInfo) {
         let at = |s: &String| s.len() as u32;
         if word.bytes().all(|b| b.is_ascii_digit()) {
             // Numbers are their own keys; each distinct one would take a cache entry (a
@@ -538,7 +543,10 @@ impl KeyCache {
                 fold: id,
                 fold_hash: hash_fold(word),
             };
-            return (((k0, at(key)), (f0, at(fold)), ids), SyllableInfo::default());
+            return (
+                ((k0, at(key)), (f0, at(fold)), ids),
+                SyllableInfo::default(),
+            );
         }
         let generation = self.generation;
         if let Some(c) = self.map.get_mut(word) {
