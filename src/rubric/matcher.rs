@@ -39,7 +39,8 @@ pub enum Owner {
 
 #[derive(Debug, Clone)]
 struct Phrase {
-    keys: Vec<String>,
+    /// The keys joined by spaces, as [`PhraseMatcher::phrase_text`] gives it.
+    text: Box<str>,
     /// The keys and folds as vocabulary numbers.
     key_ids: Vec<u32>,
     fold_ids: Vec<u32>,
@@ -144,7 +145,7 @@ impl PhraseMatcher {
         }
         self.ids.insert(keys.clone(), id);
         self.phrases.push(Phrase {
-            keys,
+            text: keys.join(" ").into(),
             key_ids,
             fold_ids,
             owners: vec![owner],
@@ -158,7 +159,7 @@ impl PhraseMatcher {
 
     /// The phrase as the rubric wrote it (its canonical keys joined by spaces).
     pub fn phrase_text(&self, phrase: usize) -> String {
-        self.phrases[phrase].keys.join(" ")
+        self.phrases[phrase].text.to_string()
     }
 
     /// Every occurrence, within one sentence, of every phrase. With `folded`, phrases are
