@@ -290,8 +290,9 @@ pub fn phrase_keys(text: &str) -> Vec<(String, String)> {
 /// UAX#29 always breaks on both sides of a space that is not followed by a combining mark or
 /// format character, so the space-separated pieces can be segmented one by one. A piece made
 /// of punctuation that never joins letters ([`edge_len`]), then plain letters (and combining
-/// marks after them), then such punctuation again, holds exactly one word: the letters. The
-/// bytes are read once, and any other piece goes through `unicode-segmentation`.
+/// marks after them) or ASCII digits alone, then such punctuation again, holds exactly one
+/// word: the letters or the digits. The bytes are read once, and any other piece goes through
+/// `unicode-segmentation`.
 pub fn words(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::with_capacity(text.len() / 5);
     if !push_words(text, &mut out) {
