@@ -104,6 +104,21 @@ async fn text_of(c: &Client, css: &str) -> String {
     panic!("{css}: {last}")
 }
 
+/// The path of the page once it satisfies `ok`: a click that submits a form or follows a link
+/// can return before the browser has navigated (seen with chromedriver on a loaded machine).
+/// Fails after 10 s with the last path seen.
+async fn path_when(c: &Client, ok: impl Fn(&str) -> bool) -> String {
+    let mut path = String::new();
+    for _ in 0..50 {
+        path = c.current_url().await.unwrap().path().to_string();
+        if ok(&path) {
+            return path;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the browser stayed on {path}")
+}
+
 /// Uploads essays (and a roster) through the upload page and follows the progress page until
 /// the batch is done.
 async fn upload(c: &Client, server: &Server, essays: &Path, roster: Option<&Path>) {
@@ -205,7 +220,7 @@ async fn reviewer_session_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    assert_eq!(c.current_url().await.unwrap().path(), "/");
+    assert_eq!(path_when(&c, |p| p == "/").await, "/");
 
     // Upload the zip and the roster, follow the progress page until done.
     upload(&c, &server, &zip_path, Some(&roster_path)).await;
@@ -235,11 +250,8 @@ async fn reviewer_session_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    assert!(c
-        .current_url()
+    assert!(path_when(&c, |p| p.starts_with("/essays/"))
         .await
-        .unwrap()
-        .path()
         .starts_with("/essays/"));
     let marks = c
         .find_all(Locator::Css("#essay-text mark.c0"))
@@ -358,6 +370,7 @@ async fn reviewer_session_in_a_real_browser() {
         .click()
         .await
         .unwrap();
+    path_when(&c, |p| p.starts_with("/essays/")).await;
     let copy_url = c.current_url().await.unwrap();
     let copied = c
         .find_all(Locator::Css("#essay-text span.copied"))
@@ -380,8 +393,8 @@ async fn reviewer_session_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    let original = c.current_url().await.unwrap();
-    assert_ne!(original.path(), copy_url.path());
+    let original = path_when(&c, |p| p != copy_url.path()).await;
+    assert_ne!(original, copy_url.path());
     assert!(text_of(&c, "main").await.contains("Lê Thị Thanh Huyền"));
     let back = c
         .find(Locator::Css(&format!(
