@@ -39,11 +39,22 @@ struct Ids {
 }
 
 impl Ids {
-    fn of(key: &str, fold: &str, number: impl Fn(&str) -> u32) -> Self {
+    /// The numbers of a syllable's keys, numbering them if they have none.
+    fn numbered(key: &str, fold: &str) -> Self {
         Ids {
-            key: number(key),
-            fold: number(fold),
+            key: number_of_text_key(key),
+            fold: number_of_text_key(fold),
             fold_hash: hash_fold(fold),
+        }
+    }
+
+    /// A number's ids: its own key and fold, numbered only if a table numbered it.
+    fn of_number(number: &str) -> Self {
+        let id = existing_number(number);
+        Ids {
+            key: id,
+            fold: id,
+            fold_hash: hash_fold(number),
         }
     }
 }
@@ -456,26 +467,22 @@ struct CachedKeys {
     keys: Box<str>,
     /// Where the folded key starts in `keys`; `0` when it equals the canonical key.
     fold_at: u16,
-    info: SyllableInfo,
-    /// The analysis ([`KeyCache::generation`]) that last copied these keys into its buffers,
-    /// and where: later tokens of the same text with this syllable point there.
+    /// The analysis ([`KeyCache::generation`]) that last copied these keys into its buffers;
+    /// `token.key` and `token.fold` say where, and later tokens of the same text with this
+    /// syllable point there.
     seen: u64,
-    key_at: (u32, u32),
-    fold_at_text: (u32, u32),
-    /// Syllable numbers of the two keys, and the folded key's hash.
-    ids: Ids,
+    token: TokenKeys,
 }
 
 impl CachedKeys {
-    fn new(key: &str, fold: &str, info: SyllableInfo, ids: Ids) -> Option<Self> {
+    /// The entry of a syllable whose keys `token` places at `key` and `fold` in the buffers
+    /// of analysis `seen`.
+    fn new(key: &str, fold: &str, seen: u64, token: TokenKeys) -> Option<Self> {
         let entry = |keys: Box<str>, fold_at| Self {
             keys,
             fold_at,
-            info,
-            seen: 0,
-            key_at: (0, 0),
-            fold_at_text: (0, 0),
-            ids,
+            seen,
+            token,
         };
         if key == fold {
             return Some(entry(key.into(), 0));
@@ -518,63 +525,60 @@ thread_local! {
     static KEY_CACHE: std::cell::RefCell<KeyCache> = std::cell::RefCell::new(KeyCache::default());
 }
 
-/// Byte ranges of a token's keys in `Analyzed::keys` and `Analyzed::folds`, and their
-/// syllable numbers.
-type KeyRanges = ((u32, u32), (u32, u32), Ids);
+/// What a token takes from its syllable: the byte ranges of its keys in `Analyzed::keys` and
+/// `Analyzed::folds`, their numbers, and what the syllable is made of.
+#[derive(Debug, Clone, Copy)]
+struct TokenKeys {
+    key: (u32, u32),
+    fold: (u32, u32),
+    ids: Ids,
+    info: SyllableInfo,
+}
 
 impl KeyCache {
     /// The keys of `word` in `key` and `fold`: appended there unless this analysis already
     /// did for the same syllable.
-    fn keys(
-        &mut self,
-        word: &str,
-        key: &mut String,
-        fold: &mut String,
-    ) -> (KeyRanges, SyllableInfo) {
+    fn keys(&mut self, word: &str, key: &mut String, fold: &mut String) -> TokenKeys {
         let at = |s: &String| s.len() as u32;
+        let (k0, f0) = (at(key), at(fold));
         if word.bytes().all(|b| b.is_ascii_digit()) {
             // Numbers are their own keys; each distinct one would take a cache entry (a
             // batch holds thousands: counts, money, phone numbers) and a number.
-            let (k0, f0) = (at(key), at(fold));
             key.push_str(word);
             fold.push_str(word);
-            let id = existing_number(word);
-            let ids = Ids {
-                key: id,
-                fold: id,
-                fold_hash: hash_fold(word),
+            return TokenKeys {
+                key: (k0, at(key)),
+                fold: (f0, at(fold)),
+                ids: Ids::of_number(word),
+                info: SyllableInfo::default(),
             };
-            return (
-                ((k0, at(key)), (f0, at(fold)), ids),
-                SyllableInfo::default(),
-            );
         }
         let generation = self.generation;
         if let Some(c) = self.map.get_mut(word) {
             if c.seen != generation {
                 c.seen = generation;
-                let (k0, f0) = (at(key), at(fold));
                 key.push_str(c.key());
                 fold.push_str(c.fold());
-                c.key_at = (k0, at(key));
-                c.fold_at_text = (f0, at(fold));
+                c.token.key = (k0, at(key));
+                c.token.fold = (f0, at(fold));
             }
-            return ((c.key_at, c.fold_at_text, c.ids), c.info);
+            return c.token;
         }
-        let (k0, f0) = (at(key), at(fold));
         let info = push_keys(word, key, fold);
         let (k, f) = (&key[k0 as usize..], &fold[f0 as usize..]);
-        let ids = Ids::of(k, f, number_of_text_key);
-        let ranges = ((k0, at(key)), (f0, at(fold)), ids);
+        let token = TokenKeys {
+            key: (k0, at(key)),
+            fold: (f0, at(fold)),
+            ids: Ids::numbered(k, f),
+            info,
+        };
         if self.map.len() >= KEY_CACHE_CAP {
             self.map.clear();
         }
-        if let Some(mut entry) = CachedKeys::new(k, f, info, ids) {
-            entry.seen = generation;
-            (entry.key_at, entry.fold_at_text, _) = ranges;
+        if let Some(entry) = CachedKeys::new(k, f, generation, token) {
             self.map.insert(word, entry);
         }
-        (ranges, info)
+        token
     }
 }
 
@@ -585,7 +589,7 @@ fn push_keys_cached(word: &str, key: &mut String, fold: &mut String) -> Syllable
     KEY_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         cache.generation += 1;
-        cache.keys(word, key, fold).1
+        cache.keys(word, key, fold).info
     })
 }
 
@@ -595,7 +599,12 @@ fn analyze_paragraph(out: &mut Analyzed<'_>, span: Range<usize>, cache: &mut Key
     let first_token = out.tokens.len();
     for (off, word) in words(para) {
         let start = span.start + off;
-        let ((key, fold, ids), info) = cache.keys(word, &mut out.keys, &mut out.folds);
+        let TokenKeys {
+            key,
+            fold,
+            ids,
+            info,
+        } = cache.keys(word, &mut out.keys, &mut out.folds);
         out.tokens.push(Token {
             start: start as u32,
             end: (start + word.len()) as u32,

@@ -40,17 +40,13 @@ fn number(key: &str, bounded: bool) -> u32 {
         return id;
     }
     let len = table.len();
-    if bounded && len >= TEXT_CAP {
-        return NO_ID;
+    match u32::try_from(len) {
+        Ok(id) if id != NO_ID && !(bounded && len >= TEXT_CAP) => {
+            table.insert(key, id);
+            id
+        }
+        _ => NO_ID,
     }
-    let Ok(id) = u32::try_from(len) else {
-        return NO_ID;
-    };
-    if id == NO_ID {
-        return NO_ID;
-    }
-    table.insert(key, id);
-    id
 }
 
 /// The number of a key met in text if it already has one, else [`NO_ID`]: for tokens that
